@@ -1,0 +1,6 @@
+/**
+ * @kx/backend-onnx
+ *
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * @kx/backend-openvino
+ *
+ * @packageDocumentation
+ */
+export {}

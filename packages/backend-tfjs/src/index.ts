@@ -1,0 +1,6 @@
+/**
+ * @kx/backend-tfjs
+ *
+ * @packageDocumentation
+ */
+export {}

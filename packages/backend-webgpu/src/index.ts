@@ -1,0 +1,6 @@
+/**
+ * @kx/backend-webgpu
+ *
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,79 @@
+/** @file `bind`: the one entry point of every primitive call, eager or symbolic, taped or not. */
+import type { Backend, OutputSpec } from './backend.js'
+import { DTypeError, InvalidArgumentError, fmt } from './errors.js'
+import { KerasTensor, Tensor, type SymbolicEquation } from './tensor.js'
+import type { AbstractValue, BackendPrim, ControlPrim, Prim, PrimParams } from './primitives/types.js'
+import { PRIMITIVES } from './primitives/index.js'
+import { getBackend } from './registry.js'
+import { recordOnTapes } from './autodiff/tape.js'
+
+/** Evaluates a control-flow primitive eagerly (installed by the trace module). */
+export type ControlEvaluator = <P extends ControlPrim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]) => Tensor[]
+let controlEvaluator: ControlEvaluator | undefined
+/** @internal */
+export function installControlEvaluator(fn: ControlEvaluator): void { controlEvaluator = fn }
+
+const CONTROL: ReadonlySet<Prim> = new Set<Prim>(['cond', 'while', 'scan'])
+
+/** @internal Abstract evaluation of a primitive (the shared shape + dtype rule). */
+export function abstractEval<P extends Prim>(prim: P, inputs: readonly AbstractValue[], params: PrimParams[P]): AbstractValue[] {
+  const def = PRIMITIVES[prim]
+  if (!def) throw new InvalidArgumentError(`Unknown primitive. Received: prim=${fmt(prim)}`)
+  return def.abstractEval(inputs, params)
+}
+
+/** Picks the backend of the inputs (all must agree), or the active one when there are none. */
+function backendOf(prim: Prim, inputs: readonly Tensor[]): Backend {
+  if (inputs.length === 0) return getBackend()
+  const b = inputs[0]!.backend
+  for (const t of inputs) {
+    if (t.backend !== b) {
+      throw new InvalidArgumentError(`Primitive \`${prim}\` got tensors on different backends; move them with \`toBackend(t, name)\`. Received: backends=${fmt(inputs.map((x) => x.backend.name))}`)
+    }
+  }
+  return b
+}
+
+/**
+ * Calls a primitive. With any symbolic input the call only infers output specs and records an
+ * equation (the symbolic path); otherwise the owning backend runs it (the eager path). Active
+ * autodiff tapes record the call either way.
+ */
+export function bind<P extends Prim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]): Tensor[] {
+  for (const t of inputs) if (!t.isSymbolic) t.assertLive()
+  const avals = abstractEval(prim, inputs, params)
+  let outputs: Tensor[]
+  if (inputs.some((t) => t.isSymbolic)) {
+    const eqn: { prim: P; params: PrimParams[P]; inputs: readonly Tensor[]; outputs: KerasTensor[] } = { prim, params, inputs, outputs: [] }
+    outputs = avals.map((a, i) => {
+      const kt = new KerasTensor(a.shape, a.dtype, { equation: eqn as SymbolicEquation, index: i })
+      eqn.outputs.push(kt)
+      return kt
+    })
+  } else if (CONTROL.has(prim)) {
+    if (!controlEvaluator) throw new InvalidArgumentError(`Control-flow primitive \`${prim}\` needs the trace module.`)
+    outputs = controlEvaluator(prim as ControlPrim, inputs, params as PrimParams[ControlPrim])
+  } else {
+    const backend = backendOf(prim, inputs)
+    const specs = avals as OutputSpec[]
+    checkDTypes(prim, backend, inputs, specs)
+    const ids = backend.run(prim as BackendPrim, inputs, params as PrimParams[BackendPrim], specs)
+    outputs = specs.map((s, i) => new Tensor(s.shape, s.dtype, backend, ids[i]))
+  }
+  recordOnTapes(prim, params, inputs, outputs)
+  return outputs
+}
+
+/** Single-output convenience over `bind`. */
+export function bind1<P extends Prim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]): Tensor {
+  return bind(prim, inputs, params)[0]!
+}
+
+function checkDTypes(prim: Prim, backend: Backend, inputs: readonly Tensor[], outs: readonly OutputSpec[]): void {
+  const ok = backend.capabilities.dtypes
+  for (const d of [...inputs.map((t) => t.dtype), ...outs.map((o) => o.dtype)]) {
+    if (!ok.has(d)) {
+      throw new DTypeError(`Backend "${backend.name}" does not support dtype ${d} (primitive \`${prim}\`). Use a dtype it supports (${[...ok].join(', ')}) or a backend that has ${d}, such as "reference". Received: dtype=${d}`)
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * @kx/core: tensors, dtypes, the primitive set with its shape/dtype and VJP rules, autodiff,
+ * symbolic tensors, the backend contract and registry, memory scopes, and the `reference` backend.
+ *
+ * @packageDocumentation
+ */
+export { KxError, ShapeError, DTypeError, UnsupportedOpError, BackendMissingError, NotImplementedError, InvalidArgumentError, FileFormatError, DisposedError, SyncReadError, NotDifferentiableError, fmt } from './errors.js'
+export type { KxErrorCode } from './errors.js'
+export { ALL_DTYPES, allocTyped, itemsize, isFloat, isInt, isUnsigned, isBool, checkDType, resultType, roundFloat16, roundBFloat16 } from './dtype.js'
+export type { DType, DataTypeMap, TypedArray, PromotionType } from './dtype.js'
+export { sizeOf, isFullyDefined, stridesOf, normalizeAxis, normalizeAxes, broadcastShapes, shapesCompatible, shapesEqual, checkShape } from './shape.js'
+export type { Dim, SymbolicShape } from './shape.js'
+export { Tensor, KerasTensor, toNested } from './tensor.js'
+export type { NestedArray, SymbolicEquation } from './tensor.js'
+export type { Backend, BackendTensor, BackendCapabilities, OutputSpec, CompiledGraph } from './backend.js'
+export { registerBackend, removeBackend, listBackends, initBackend, setBackend, ready, getBackend, backendName } from './registry.js'
+export type { BackendFactory } from './registry.js'
+export { floatx, setFloatx, epsilon, setEpsilon, imageDataFormat, setImageDataFormat } from './config.js'
+export type { FloatX, ImageDataFormat, KxConfigFile } from './config.js'
+export { tidy, keep, memory, collectTensors } from './engine.js'
+export type { MemoryInfo } from './engine.js'
+export { bind, bind1, abstractEval } from './dispatch.js'
+export { tensor, full, zerosLike, onesLike, toBackend, castHost, inferShape } from './creation.js'
+export { Variable } from './variable.js'
+export type { VariableOptions } from './variable.js'
+export { treeFlatten, treeUnflatten, treeMap } from './tree.js'
+export type { Nested, TreeDef } from './tree.js'
+export { grad, valueAndGrad, vjp, jvp, stopGradient, customGradient } from './autodiff/grad.js'
+export type { GradOptions } from './autodiff/grad.js'
+export { PRIMITIVES } from './primitives/index.js'
+export type { PrimitiveDef, PrimitiveTable, VjpArgs } from './primitives/def.js'
+export { UNARY_PRIMS, BINARY_PRIMS, COMPARE_PRIMS, REDUCE_PRIMS, CUMULATIVE_PRIMS } from './primitives/types.js'
+export type { AbstractValue, Prim, PrimParams, BackendPrim, BackendPrimParams, ControlPrim, ControlPrimParams, UnaryPrim, BinaryPrim, ComparePrim, ReducePrim, CumulativePrim, ConvParams, WindowParams, PadPair } from './primitives/types.js'
+export type { FusedOp, FusedParams, FusedActivation } from './primitives/fused.js'
+export type { Graph, GraphVar, GraphEquation } from './trace/ir.js'
+export { createReferenceBackend, REFERENCE_IMPLS } from './reference/backend.js'
+export type { RefTensor, RefImpl, RefImplTable } from './reference/types.js'
+export * as lax from './lax.js'

@@ -1,0 +1,28 @@
+/** @file The shape of one primitive's rules: abstract evaluation (shape + dtype) and its VJP. */
+import type { Tensor } from '../tensor.js'
+import type { AbstractValue, Prim, PrimParams } from './types.js'
+
+/** What a VJP rule receives. `cotangents[i]` is null when output i has no gradient flowing (treat as zeros). */
+export interface VjpArgs<P extends Prim> {
+  readonly cotangents: readonly (Tensor | null)[]
+  readonly inputs: readonly Tensor[]
+  readonly outputs: readonly Tensor[]
+  readonly params: PrimParams[P]
+}
+
+/**
+ * One primitive: its shape/dtype rule and its VJP (written with primitives, so it is itself
+ * differentiable and traceable). A null cotangent in the result means "no gradient" (integer
+ * inputs, indices, predicates).
+ */
+export interface PrimitiveDef<P extends Prim> {
+  readonly name: P
+  abstractEval(inputs: readonly AbstractValue[], params: PrimParams[P]): AbstractValue[]
+  vjp(args: VjpArgs<P>): (Tensor | null)[]
+}
+
+/** Table of every primitive's rules; exhaustive by type. */
+export type PrimitiveTable = { readonly [P in Prim]: PrimitiveDef<P> }
+
+/** Identity helper that types a primitive definition. */
+export function definePrimitive<P extends Prim>(def: PrimitiveDef<P>): PrimitiveDef<P> { return def }

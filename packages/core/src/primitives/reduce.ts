@@ -1,0 +1,8 @@
+/** @file PLACEHOLDER: rules of the reduce primitives (being written). */
+import { NotImplementedError } from '../errors.js'
+import { definePrimitive } from './def.js'
+const todo = (p: string): never => { throw new NotImplementedError(`primitive ${p} is not written yet`) }
+export const argmax = definePrimitive({ name: 'argmax', abstractEval: () => todo('argmax'), vjp: () => todo('argmax') })
+export const argmin = definePrimitive({ name: 'argmin', abstractEval: () => todo('argmin'), vjp: () => todo('argmin') })
+export const reducePrimitives = {reduce_and: definePrimitive({ name: 'reduce_and', abstractEval: () => todo('reduce_and'), vjp: () => todo('reduce_and') }), reduce_max: definePrimitive({ name: 'reduce_max', abstractEval: () => todo('reduce_max'), vjp: () => todo('reduce_max') }), reduce_min: definePrimitive({ name: 'reduce_min', abstractEval: () => todo('reduce_min'), vjp: () => todo('reduce_min') }), reduce_or: definePrimitive({ name: 'reduce_or', abstractEval: () => todo('reduce_or'), vjp: () => todo('reduce_or') }), reduce_prod: definePrimitive({ name: 'reduce_prod', abstractEval: () => todo('reduce_prod'), vjp: () => todo('reduce_prod') }), reduce_sum: definePrimitive({ name: 'reduce_sum', abstractEval: () => todo('reduce_sum'), vjp: () => todo('reduce_sum') })}
+export const cumulativePrimitives = {cummax: definePrimitive({ name: 'cummax', abstractEval: () => todo('cummax'), vjp: () => todo('cummax') }), cummin: definePrimitive({ name: 'cummin', abstractEval: () => todo('cummin'), vjp: () => todo('cummin') }), cumprod: definePrimitive({ name: 'cumprod', abstractEval: () => todo('cumprod'), vjp: () => todo('cumprod') }), cumsum: definePrimitive({ name: 'cumsum', abstractEval: () => todo('cumsum'), vjp: () => todo('cumsum') })}

@@ -1,0 +1,6 @@
+/**
+ * @kx/export
+ *
+ * @packageDocumentation
+ */
+export {}

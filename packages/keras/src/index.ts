@@ -1,0 +1,6 @@
+/**
+ * @kx/keras
+ *
+ * @packageDocumentation
+ */
+export {}

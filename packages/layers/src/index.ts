@@ -1,0 +1,6 @@
+/**
+ * @kx/layers
+ *
+ * @packageDocumentation
+ */
+export {}

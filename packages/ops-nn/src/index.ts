@@ -1,0 +1,6 @@
+/**
+ * @kx/ops-nn
+ *
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * @kx/ops-numpy
+ *
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * @kx/quantize
+ *
+ * @packageDocumentation
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * @kx/trainers
+ *
+ * @packageDocumentation
+ */
+export {}
