@@ -60,8 +60,9 @@ export interface Backend {
   disposeData(dataId: unknown, dtype: DType): void
   /** Runs one primitive; returns one data handle per output spec. */
   run<P extends BackendPrim>(prim: P, inputs: readonly BackendTensor[], params: BackendPrimParams[P], outputs: readonly OutputSpec[]): unknown[]
-  /** Runs a fused composite declared in `capabilities.fused`. */
-  runFused?<F extends FusedOp>(op: F, inputs: readonly BackendTensor[], params: FusedParams[F], outputs: readonly OutputSpec[]): unknown[]
+  /** Runs a fused composite declared in `capabilities.fused`; returns null to decline a call it
+   * cannot fuse (e.g. a rank it lacks), and the op then runs its decomposition. */
+  runFused?<F extends FusedOp>(op: F, inputs: readonly BackendTensor[], params: FusedParams[F], outputs: readonly OutputSpec[]): unknown[] | null
   /** Compiles a traced graph (graph engines only). */
   compile?(graph: Graph): CompiledGraph
   /** Engine-side memory report. */

@@ -5,7 +5,8 @@ import { KerasTensor, Tensor, type SymbolicEquation } from './tensor.js'
 import type { AbstractValue, BackendPrim, ControlPrim, Prim, PrimParams } from './primitives/types.js'
 import { PRIMITIVES } from './primitives/index.js'
 import { getBackend } from './registry.js'
-import { recordOnTapes } from './autodiff/tape.js'
+import { anyTapeWatches, recordOnTapes } from './autodiff/tape.js'
+import type { FusedOp, FusedParams } from './primitives/fused.js'
 
 /** Evaluates a control-flow primitive eagerly (installed by the trace module). */
 export type ControlEvaluator = <P extends ControlPrim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]) => Tensor[]
@@ -76,4 +77,21 @@ function checkDTypes(prim: Prim, backend: Backend, inputs: readonly Tensor[], ou
       throw new DTypeError(`Backend "${backend.name}" does not support dtype ${d} (primitive \`${prim}\`). Use a dtype it supports (${[...ok].join(', ')}) or a backend that has ${d}, such as "reference". Received: dtype=${d}`)
     }
   }
+}
+
+/**
+ * Runs a composite op as the backend's fused kernel when that is possible — concrete inputs on a
+ * backend declaring `op` in `capabilities.fused`, no autodiff tape watching them — and otherwise
+ * runs `decomposition`, the op written with primitives (the reference; used for gradients and tracing).
+ * `outputs` are the specs of the fused call's outputs.
+ */
+export function bindFused<F extends FusedOp>(
+  op: F, inputs: readonly Tensor[], params: FusedParams[F], outputs: readonly OutputSpec[], decomposition: () => Tensor[],
+): Tensor[] {
+  if (inputs.length === 0 || inputs.some((t) => t.isSymbolic) || anyTapeWatches(inputs)) return decomposition()
+  const backend = inputs[0]!.backend
+  if (!backend.runFused || !backend.capabilities.fused.has(op) || inputs.some((t) => t.backend !== backend)) return decomposition()
+  const ids = backend.runFused(op, inputs, params, outputs)
+  if (ids === null) return decomposition()
+  return outputs.map((s, i) => new Tensor(s.shape, s.dtype, backend, ids[i]))
 }

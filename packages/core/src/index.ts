@@ -19,7 +19,7 @@ export { floatx, setFloatx, epsilon, setEpsilon, imageDataFormat, setImageDataFo
 export type { FloatX, ImageDataFormat, KxConfigFile } from './config.js'
 export { tidy, keep, memory, collectTensors } from './engine.js'
 export type { MemoryInfo } from './engine.js'
-export { bind, bind1, abstractEval } from './dispatch.js'
+export { bind, bind1, bindFused, abstractEval } from './dispatch.js'
 export { tensor, full, zerosLike, onesLike, toBackend, castHost, inferShape } from './creation.js'
 export { Variable } from './variable.js'
 export type { VariableOptions } from './variable.js'

@@ -74,6 +74,11 @@ export function recordOnTapes(prim: Prim, params: PrimParams[Prim], inputs: read
   }
 }
 
+/** @internal True when a recording tape would record a call on these inputs. */
+export function anyTapeWatches(inputs: readonly Tensor[]): boolean {
+  return tapes.some((tape) => tape.recording && inputs.some((t) => tape.isActive(t)))
+}
+
 /** @internal Records a custom-VJP region on recording tapes. */
 export function recordCustom(inputs: readonly Tensor[], outputs: readonly Tensor[], vjp: CustomVjp): void {
   for (const tape of tapes) {
