@@ -13,4 +13,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tools/python/requirements.txt"
   echo "$want" > "$stamp"
 fi
-"$venv/bin/python" -c "import keras, jax; print('python references ready: keras', keras.__version__, 'jax', jax.__version__)"
+KERAS_BACKEND=jax "$venv/bin/python" -c "import keras, jax; print('python references ready: keras', keras.__version__, 'jax', jax.__version__)"

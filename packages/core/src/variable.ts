@@ -1,5 +1,5 @@
 /** @file Variable: a named, mutable tensor slot (weights, optimizer state, seeds). */
-import type { DType } from './dtype.js'
+import { isFloat, type DType } from './dtype.js'
 import { InvalidArgumentError, ShapeError, fmt } from './errors.js'
 import { Tensor, type NestedArray } from './tensor.js'
 import { keep } from './engine.js'
@@ -20,6 +20,17 @@ export function installVariableTraceHooks(h: VariableTraceHooks | undefined): Va
 }
 
 let counter = 0
+let autocastDtype: DType | undefined
+
+/**
+ * Runs `fn` with float variables read in `dtype` (Keras's AutocastScope, used for mixed precision:
+ * variables are stored in float32 and computed with in float16/bfloat16).
+ */
+export function withAutocast<T>(dtype: DType | undefined, fn: () => T): T {
+  const prev = autocastDtype
+  autocastDtype = dtype
+  try { return fn() } finally { autocastDtype = prev }
+}
 
 /** Options of `new Variable(...)` (Keras `keras.Variable`). */
 export interface VariableOptions {
@@ -77,7 +88,11 @@ export class Variable {
   }
 
   /** The current value (inside `trace`, the graph's placeholder for it). */
-  get value(): Tensor { return hooks?.read(this) ?? this._value }
+  get value(): Tensor {
+    const v = hooks?.read(this) ?? this._value
+    if (autocastDtype && autocastDtype !== this.dtype && isFloat(this.dtype)) return convertElementType(v, autocastDtype)
+    return v
+  }
 
   /** Replaces the value (same shape; cast to the variable's dtype). */
   assign(value: Tensor): void {
@@ -91,8 +106,10 @@ export class Variable {
     this._value = keep(v)
     old.dispose()
   }
-  assignAdd(delta: Tensor): void { this.assign(add(this.value, convertElementType(delta, this.dtype))) }
-  assignSub(delta: Tensor): void { this.assign(sub(this.value, convertElementType(delta, this.dtype))) }
+  assignAdd(delta: Tensor): void { this.assign(add(this.rawValue, convertElementType(delta, this.dtype))) }
+  assignSub(delta: Tensor): void { this.assign(sub(this.rawValue, convertElementType(delta, this.dtype))) }
+  /** The value in the variable's own dtype (no autocast). */
+  get rawValue(): Tensor { return hooks?.read(this) ?? this._value }
 
   /** Reads the value. */
   async numpy(): Promise<NestedArray> { return this.value.array() }

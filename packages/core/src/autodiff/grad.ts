@@ -107,7 +107,7 @@ export function valueAndGrad<A extends unknown[]>(fn: (...args: A) => unknown, o
     const leaves: (Tensor | Variable)[][] = []
     for (const i of nums) { const [l, d] = treeFlatten(args[i], isParam); leaves.push(l); defs.push(d) }
     const flatParams = leaves.flat()
-    const sources = flatParams.map((p) => (p instanceof Variable ? p.value : p))
+    const sources = flatParams.map((p) => (p instanceof Variable ? p.rawValue : p))
     checkDifferentiable(sources, 'valueAndGrad')
     const tape = new Tape()
     for (const s of sources) tape.watch(s)

@@ -1,0 +1,366 @@
+/** @file Layer: Keras 3's unit of state + computation (build on first call, weights, symbolic calls, masks, configs). */
+import {
+  InvalidArgumentError, KerasTensor, Tensor, Variable, lax, tidy, withAutocast, isFloat, treeFlatten, treeUnflatten, fmt,
+  type DType, type Dim, type NestedArray, type TypedArray,
+} from '@kx/core'
+import { DTypePolicy, getDtypePolicy, serializeDtypePolicy } from './dtypePolicy.js'
+import { InputSpec, assertInputCompatibility } from './InputSpec.js'
+import { toSnakeCase, uniqueName } from './naming.js'
+import { Node, type KerasHistory } from './Node.js'
+import { currentTraining, getKerasMask, setKerasMask, withCallContext } from './context.js'
+
+/** Constructor options shared by all layers (camelCased Keras arguments). */
+export interface LayerArgs {
+  readonly name?: string
+  readonly trainable?: boolean
+  /** A dtype name, `"mixed_float16"`, `"mixed_bfloat16"`, or a DTypePolicy. */
+  readonly dtype?: string | DTypePolicy | null
+  readonly autocast?: boolean
+  /** Keras 2 style shortcut for the first layer of a Sequential model. */
+  readonly inputShape?: readonly Dim[]
+  readonly batchSize?: number
+  readonly batchInputShape?: readonly Dim[]
+  readonly inputDim?: number
+}
+
+/** Options of a layer call. */
+export interface CallOptions {
+  readonly training?: boolean
+  readonly mask?: unknown
+  readonly [key: string]: unknown
+}
+
+/** Options of `addWeight` (Keras `add_weight`). */
+export interface AddWeightOptions {
+  readonly shape: readonly number[]
+  /** A function `(shape, dtype) => Tensor`, or any object with `apply(shape, dtype)` (an Initializer). */
+  readonly initializer?: ((shape: readonly number[], dtype: DType) => Tensor) | { apply(shape: readonly number[], dtype: DType): Tensor }
+  readonly dtype?: DType
+  readonly trainable?: boolean
+  readonly regularizer?: { apply(x: Tensor): Tensor } | null
+  readonly constraint?: { apply(x: Tensor): Tensor } | null
+  readonly name?: string
+}
+
+/** Shapes of a (possibly nested) input: a shape, a list of shapes, or a dict of shapes. */
+export type ShapeLike = readonly Dim[] | readonly (readonly Dim[])[] | { readonly [k: string]: readonly Dim[] }
+
+const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
+
+/**
+ * The base class of layers. Subclasses set up config in the constructor, create weights in
+ * `build(inputShape)` with `addWeight`, and compute in `call(inputs, options)`. Call a layer with
+ * `apply()`: concrete tensors run it, `KerasTensor`s build a Functional graph.
+ *
+ * @example
+ * ```ts
+ * class Scale extends Layer {
+ *   scale!: Variable
+ *   override build(shape: Dim[]) { this.scale = this.addWeight({ shape: [shape.at(-1) as number], initializer: 'ones', name: 'scale' }) }
+ *   override call(x: Tensor) { return ops.multiply(x, this.scale.value) }
+ * }
+ * ```
+ */
+export class Layer {
+  name: string
+  built = false
+  supportsMasking = false
+  inputSpec: InputSpec | readonly InputSpec[] | null = null
+  readonly dtypePolicy: DTypePolicy
+  readonly autocast: boolean
+  /** Shape given by `inputShape`/`batchInputShape` (for the first layer of a Sequential). */
+  readonly batchInputShape: readonly Dim[] | undefined
+  /** @internal */ readonly inboundNodes: Node[] = []
+  /** @internal */ readonly outboundNodes: Node[] = []
+  /** @internal Shapes the layer was built with (Keras `build_config`). */ buildShapes: unknown
+  private _trainable: boolean
+  private readonly _ownTrainable: Variable[] = []
+  private readonly _ownNonTrainable: Variable[] = []
+  private readonly _regularizers: { variable: Variable; regularizer: { apply(x: Tensor): Tensor } }[] = []
+  private _losses: Tensor[] = []
+
+  constructor(args: LayerArgs = {}) {
+    this.name = args.name ?? uniqueName(toSnakeCase(new.target.name))
+    if (typeof this.name !== 'string' || this.name.includes('/')) {
+      throw new InvalidArgumentError(`Layer names must be strings without "/". Received: name=${fmt(args.name)}`)
+    }
+    this._trainable = args.trainable ?? true
+    this.dtypePolicy = getDtypePolicy(args.dtype ?? undefined)
+    this.autocast = args.autocast ?? true
+    if (args.batchInputShape) this.batchInputShape = args.batchInputShape
+    else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape]
+    else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim]
+  }
+
+  /** Keras's class name used in configs (the JS class name). */
+  get className(): string { return (this.constructor as { className?: string }).className ?? this.constructor.name }
+  get computeDtype(): DType { return this.dtypePolicy.computeDtype }
+  get variableDtype(): DType { return this.dtypePolicy.variableDtype }
+  /** Keras's `layer.dtype` (the variable dtype). */
+  get dtype(): DType { return this.dtypePolicy.variableDtype }
+
+  get trainable(): boolean { return this._trainable }
+  set trainable(value: boolean) {
+    this._trainable = value
+    for (const l of this.trackedLayers()) l.trainable = value
+  }
+
+  /** Sub-layers held in attributes, arrays, plain objects or Maps (tracked by reflection, in attribute order). */
+  trackedLayers(): Layer[] {
+    const out: Layer[] = []
+    const seen = new Set<Layer>()
+    const visit = (v: unknown, depth: number): void => {
+      if (v instanceof Layer) { if (v !== this && !seen.has(v)) { seen.add(v); out.push(v) } return }
+      if (depth > 2 || v === null || typeof v !== 'object') return
+      if (Array.isArray(v)) for (const x of v) visit(x, depth + 1)
+      else if (v instanceof Map) for (const x of v.values()) visit(x, depth + 1)
+      else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) visit(x, depth + 1)
+    }
+    for (const key of Object.keys(this)) {
+      if (key === 'inboundNodes' || key === 'outboundNodes' || key.startsWith('_')) continue
+      visit((this as Record<string, unknown>)[key], 0)
+    }
+    return out
+  }
+
+  /** Sub-layers (Keras `layer._layers`). */
+  get layers(): Layer[] { return this.trackedLayers() }
+
+  /** Trainable variables of this layer and its sub-layers (empty when not trainable). */
+  get trainableWeights(): Variable[] {
+    if (!this._trainable) return []
+    const out = [...this._ownTrainable]
+    for (const l of this.trackedLayers()) out.push(...l.trainableWeights)
+    return dedupe(out)
+  }
+  /** Non-trainable variables (including trainable ones of a frozen layer). */
+  get nonTrainableWeights(): Variable[] {
+    const out = this._trainable ? [...this._ownNonTrainable] : [...this._ownTrainable, ...this._ownNonTrainable]
+    for (const l of this.trackedLayers()) out.push(...(this._trainable ? l.nonTrainableWeights : l.weights))
+    return dedupe(out)
+  }
+  /** All weights: trainable first, then non-trainable (Keras order). */
+  get weights(): Variable[] { return dedupe([...this.trainableWeights, ...this.nonTrainableWeights]) }
+  /** Alias of `weights` (Keras `variables`, less seed/metric state). */
+  get variables(): Variable[] { return this.weights }
+  /** This layer's own variables in creation order, trainable then non-trainable (the saving order). */
+  get ownVariables(): Variable[] { return [...this._ownTrainable, ...this._ownNonTrainable] }
+
+  /**
+   * Creates a weight (Keras `add_weight`). Call it from `build`.
+   */
+  addWeight(options: AddWeightOptions): Variable {
+    const dtype = options.dtype ?? this.variableDtype
+    const init = options.initializer ?? defaultInitializer(dtype)
+    const make = typeof init === 'function' ? init : (s: readonly number[], d: DType) => init.apply(s, d)
+    const name = options.name ?? `variable_${this.ownVariables.length}`
+    const constraint = options.constraint
+    const v = new Variable({
+      initializer: tidy(() => make(options.shape, dtype)),
+      shape: options.shape,
+      dtype,
+      trainable: options.trainable ?? true,
+      name,
+      ...(constraint ? { constraint: (x: Tensor) => constraint.apply(x) } : {}),
+    })
+    v.path = `${this.name}/${name}`
+    if (v.trainable) this._ownTrainable.push(v)
+    else this._ownNonTrainable.push(v)
+    if (options.regularizer) this._regularizers.push({ variable: v, regularizer: options.regularizer })
+    return v
+  }
+
+  /** Creates the layer's weights for an input shape. Override it; call `super.build(shape)` or set `built`. */
+  build(inputShape: ShapeLike): void {
+    void inputShape
+    this.built = true
+  }
+
+  /** The computation. Override it. */
+  call(inputs: unknown, options: CallOptions = {}): unknown {
+    void options
+    return inputs
+  }
+
+  /** Output mask (Keras `compute_mask`): passes the mask through when the layer supports masking. */
+  computeMask(inputs: unknown, mask: unknown): unknown {
+    void inputs
+    return this.supportsMasking ? (mask ?? null) : null
+  }
+
+  /** Output shape for an input shape, by a symbolic call (override for speed or when `call` can't run symbolically). */
+  computeOutputShape(inputShape: ShapeLike): unknown {
+    const spec = treeMapShapes(inputShape, (s) => new KerasTensor(s, this.computeDtype))
+    const out = this.computeOutputSpec(spec)
+    const [leaves, def] = treeFlatten(out, isTensor)
+    return treeUnflatten(def, leaves.map((t) => (t as KerasTensor).symbolicShape.slice()))
+  }
+
+  /** Output KerasTensor(s) for KerasTensor input(s), by running `call` symbolically. */
+  computeOutputSpec(inputs: unknown, options: CallOptions = {}): unknown {
+    this.maybeBuild(inputs)
+    return this.call(inputs, options)
+  }
+
+  /**
+   * Calls the layer (Keras `__call__`): checks the input spec, builds on first call, autocasts
+   * float inputs to the compute dtype, propagates masks and the training flag, and — on
+   * `KerasTensor` inputs — records a node of the Functional graph.
+   */
+  apply(inputs: unknown, options: CallOptions = {}): any {
+    const [flat, def] = treeFlatten(inputs, isTensor)
+    if (flat.length === 0) throw new InvalidArgumentError(`Layer "${this.name}" must be called on tensors. Received: inputs=${fmt(inputs)}`)
+    this.checkInputSpec(flat)
+    this.maybeBuild(inputs)
+    const castFlat = this.autocast ? flat.map((t) => (isFloat(t.dtype) && t.dtype !== this.computeDtype && isFloat(this.computeDtype) ? lax.convertElementType(t, this.computeDtype) : t)) : flat
+    const callInputs = treeUnflatten(def, castFlat)
+    let mask = options.mask
+    if (mask === undefined) {
+      const masks = flat.map((t) => getKerasMask(t) ?? null)
+      if (masks.some((m) => m !== null)) mask = flat.length === 1 && !Array.isArray(inputs) ? masks[0] : masks
+    }
+    const training = options.training ?? currentTraining()
+    const callOptions: CallOptions = { ...options, ...(training !== undefined ? { training } : {}), ...(mask !== undefined ? { mask } : {}) }
+    const symbolic = flat.some((t) => t.isSymbolic)
+    const policyDtype = this.computeDtype !== this.variableDtype ? this.computeDtype : undefined
+    const outputs = withCallContext(training, () => withAutocast(policyDtype, () => this.call(callInputs, callOptions)))
+    if (this.supportsMasking || mask !== undefined) {
+      const outMask = this.computeMask(callInputs, mask ?? null)
+      const [outs] = treeFlatten(outputs, isTensor)
+      const [outMasks] = treeFlatten(outMask, isTensor)
+      outs.forEach((o, i) => setKerasMask(o, outMasks.length === outs.length ? outMasks[i] : outMasks[0] ?? null))
+    }
+    if (symbolic) this.recordNode(inputs, flat, outputs, options)
+    return outputs
+  }
+
+  /** @internal Builds the layer from its first inputs' shapes. */
+  maybeBuild(inputs: unknown): void {
+    if (this.built) return
+    const shapes = treeMapTensors(inputs, (t) => (t.isSymbolic ? (t as KerasTensor).symbolicShape.slice() : t.shape.slice()))
+    this.buildShapes = shapes
+    this.build(shapes as ShapeLike)
+    this.built = true
+  }
+
+  private checkInputSpec(flat: readonly Tensor[]): void {
+    if (!this.inputSpec) return
+    const specs = Array.isArray(this.inputSpec) ? this.inputSpec : [this.inputSpec]
+    if (Array.isArray(this.inputSpec) && specs.length !== flat.length) {
+      throw new InvalidArgumentError(`Layer "${this.name}" expects ${specs.length} input(s), but it received ${flat.length} input tensors.`)
+    }
+    specs.forEach((s, i) => { if (flat[i]) assertInputCompatibility(s as InputSpec, flat[i]!.shape as readonly Dim[], this.name, i) })
+  }
+
+  private recordNode(inputs: unknown, flat: readonly Tensor[], outputs: unknown, options: CallOptions): void {
+    const [outs] = treeFlatten(outputs, isTensor)
+    const kts = flat.filter((t): t is KerasTensor => t.isSymbolic)
+    const kwargs: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(options)) if (k !== 'training' && v !== undefined && k !== 'mask') kwargs[k] = v
+    const node = new Node(this, inputs, kwargs, kts, outs as KerasTensor[])
+    const nodeIndex = this.inboundNodes.length
+    this.inboundNodes.push(node)
+    outs.forEach((o, i) => { (o as KerasTensor).kerasHistory = { layer: this, nodeIndex, tensorIndex: i } satisfies KerasHistory })
+    for (const t of kts) (t.kerasHistory as KerasHistory | undefined)?.layer.outboundNodes.push(node)
+  }
+
+  /** Adds a loss tensor (activity regularization); collected by `losses` and cleared each call of the trainer. */
+  addLoss(loss: Tensor): void { this._losses.push(loss) }
+
+  /** Regularization losses: weight regularizers plus losses added during the last call. */
+  get losses(): Tensor[] {
+    const out: Tensor[] = [...this._losses]
+    for (const { variable, regularizer } of this._regularizers) out.push(regularizer.apply(variable.value))
+    for (const l of this.trackedLayers()) out.push(...l.losses)
+    return out
+  }
+  /** Clears losses added during calls (not weight regularizers). */
+  clearLosses(): void {
+    this._losses = []
+    for (const l of this.trackedLayers()) l.clearLosses()
+  }
+
+  /** Weight values as nested arrays, in `weights` order (Keras `get_weights`). */
+  async getWeights(): Promise<NestedArray[]> { return Promise.all(this.weights.map((w) => w.value.array())) }
+
+  /** Sets weight values from tensors, nested arrays or typed arrays (`weights` order). */
+  setWeights(values: readonly (Tensor | NestedArray | TypedArray)[]): void {
+    const ws = this.weights
+    if (values.length !== ws.length) {
+      throw new InvalidArgumentError(`Layer "${this.name}" expects ${ws.length} weights, but setWeights received ${values.length}.`)
+    }
+    ws.forEach((w, i) => w.assign(toValueTensor(values[i]!, w)))
+  }
+
+  /** Snake_case config (Keras `get_config`). Subclasses extend it. */
+  getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: serializeDtypePolicy(this.dtypePolicy) }
+    if (this.batchInputShape) c['batch_input_shape'] = this.batchInputShape.slice()
+    return c
+  }
+
+  /** Builds a layer from a config (Keras `from_config`): snake_case keys become camelCase options. */
+  static fromConfig<T extends Layer>(this: new (args: any) => T, config: Record<string, unknown>): T {
+    return new this(configToArgs(config))
+  }
+
+  /** Keras's `build_config` (shapes the layer was built with). */
+  getBuildConfig(): Record<string, unknown> | null {
+    return this.buildShapes === undefined ? null : { input_shape: this.buildShapes }
+  }
+  /** Builds from a `build_config`. */
+  buildFromConfig(config: Record<string, unknown> | null | undefined): void {
+    const shape = config?.['input_shape']
+    if (shape !== undefined && !this.built) {
+      this.buildShapes = shape
+      this.build(shape as ShapeLike)
+      this.built = true
+    }
+  }
+
+  toString(): string { return `<${this.className} name=${this.name}, built=${this.built}>` }
+}
+
+function dedupe(vs: Variable[]): Variable[] { return [...new Set(vs)] }
+
+function defaultInitializer(dtype: DType): (shape: readonly number[], d: DType) => Tensor {
+  // NOTE: Keras's default for add_weight is glorot_uniform for floats and zeros otherwise; the
+  // initializers module replaces this with the real GlorotUniform via registerDefaultInitializer.
+  return (shape, d) => (defaultInit ? defaultInit(shape, d) : zerosOf(shape, d ?? dtype))
+}
+let defaultInit: ((shape: readonly number[], dtype: DType) => Tensor) | undefined
+/** @internal Installs the default weight initializer (glorot_uniform, from the initializers module). */
+export function registerDefaultInitializer(fn: (shape: readonly number[], dtype: DType) => Tensor): void { defaultInit = fn }
+
+import { full } from '@kx/core'
+function zerosOf(shape: readonly number[], dtype: DType): Tensor { return full(shape, 0, dtype) }
+
+function toValueTensor(v: Tensor | NestedArray | TypedArray, w: Variable): Tensor {
+  if (v instanceof Tensor) return v
+  if (ArrayBuffer.isView(v)) return tensorOf(v as TypedArray, w)
+  return tensorOfNested(v as NestedArray, w)
+}
+import { tensor as makeTensor } from '@kx/core'
+function tensorOf(v: TypedArray, w: Variable): Tensor { return makeTensor(v, { shape: w.shape, dtype: w.dtype }) }
+function tensorOfNested(v: NestedArray, w: Variable): Tensor { return makeTensor(v, { dtype: w.dtype }) }
+
+/** snake_case → camelCase for the top-level keys of a config (nested envelopes are kept as they are). */
+export function configToArgs(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(config)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue
+    Object.defineProperty(out, k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), { value: v, enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+function treeMapTensors(value: unknown, fn: (t: Tensor) => unknown): unknown {
+  const [leaves, def] = treeFlatten(value, isTensor)
+  return treeUnflatten(def, leaves.map(fn))
+}
+
+const isShape = (v: unknown): v is readonly Dim[] => Array.isArray(v) && v.every((d) => d === null || typeof d === 'number')
+function treeMapShapes(value: unknown, fn: (s: readonly Dim[]) => unknown): unknown {
+  const [leaves, def] = treeFlatten(value, isShape)
+  return treeUnflatten(def, leaves.map(fn))
+}

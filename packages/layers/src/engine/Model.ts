@@ -1,0 +1,233 @@
+/**
+ * @file Model (subclassable) and Functional models. Training methods come from a trainer plugin
+ * (`@kx/trainers`), so layers never imports trainers. Model and Functional share a file because
+ * `new Model({inputs, outputs})` returns a Functional, as in Keras.
+ */
+import { InvalidArgumentError, KerasTensor, Tensor, treeFlatten, treeUnflatten, fmt, type TreeDef } from '@kx/core'
+import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from './Layer.js'
+import { InputLayer } from './InputLayer.js'
+import { type KerasHistory, type Node, historyOf } from './Node.js'
+import { formatSummary, type SummaryOptions } from './summary.js'
+
+/** Options of `new Model(...)`. */
+export interface ModelArgs extends LayerArgs {
+  readonly inputs?: unknown
+  readonly outputs?: unknown
+}
+
+/**
+ * The training API a trainer plugin provides. `@kx/trainers` implements it; install it with
+ * `registerTrainer(...)` (the `@kx/keras` umbrella does this for you).
+ */
+export interface TrainerPlugin {
+  compile(model: Model, options: Record<string, unknown>): void
+  fit(model: Model, x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown>
+  evaluate(model: Model, x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown>
+  predict(model: Model, x: unknown, options?: Record<string, unknown>): Promise<unknown>
+  trainOnBatch(model: Model, x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown>
+  testOnBatch(model: Model, x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown>
+  predictOnBatch(model: Model, x: unknown): Promise<unknown>
+  computeLoss(model: Model, args: Record<string, unknown>): Tensor
+  computeMetrics(model: Model, args: Record<string, unknown>): Record<string, unknown>
+}
+
+let trainer: TrainerPlugin | undefined
+/** Installs the training implementation behind `Model.compile/fit/evaluate/predict`. */
+export function registerTrainer(plugin: TrainerPlugin): void { trainer = plugin }
+function needTrainer(method: string): TrainerPlugin {
+  if (!trainer) {
+    throw new InvalidArgumentError(`Model.${method}() needs the training package: install \`@kx/trainers\` and call \`registerTrainer(trainer)\` from it, or import \`@kx/keras\`, which does this.`)
+  }
+  return trainer
+}
+
+const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
+
+/**
+ * A Layer with training and saving APIs (Keras `keras.Model`). Subclass it (override `call`) or
+ * pass `{inputs, outputs}` to get a Functional model.
+ *
+ * @example
+ * ```ts
+ * class MLP extends Model {
+ *   dense = new Dense({ units: 10 })
+ *   override call(x: Tensor) { return this.dense.apply(x) }
+ * }
+ * ```
+ */
+export class Model extends Layer {
+  static readonly className: string = 'Model'
+  /** Set by `compile` (trainer-owned state). */
+  compiled: Record<string, unknown> | undefined
+  /** Trainer-owned state (optimizer, metrics, compiled steps). */
+  trainerState: Record<string, unknown> = {}
+  stopTraining = false
+
+  constructor(args: ModelArgs = {}) {
+    super(args)
+    if (args.inputs !== undefined && args.outputs !== undefined && new.target === Model) {
+      // NOTE: like Keras's Model.__new__, Model(inputs, outputs) is a Functional model.
+      return new Functional({ ...args, inputs: args.inputs, outputs: args.outputs, name: this.name }) as unknown as Model
+    }
+  }
+
+  /** Finds a layer by name or index (Keras `get_layer`). */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers
+    if (typeof nameOrIndex === 'number') {
+      const l = layers[nameOrIndex]
+      if (!l) throw new InvalidArgumentError(`Layer index out of range in getLayer. Received: index=${nameOrIndex}, number of layers=${layers.length}`)
+      return l
+    }
+    const l = layers.find((x) => x.name === nameOrIndex)
+    if (!l) throw new InvalidArgumentError(`No such layer: ${nameOrIndex}. Existing layers are: ${fmt(layers.map((x) => x.name))}. Received: name=${fmt(nameOrIndex)}`)
+    return l
+  }
+
+  /** Keras's summary table as text; printed with `printFn` (default console.log). */
+  summary(options: SummaryOptions = {}): string {
+    const text = formatSummary(this, options)
+    ;(options.printFn ?? console.log)(text)
+    return text
+  }
+
+  compile(options: Record<string, unknown> = {}): void { needTrainer('compile').compile(this, options) }
+  fit(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('fit').fit(this, x, y, options) }
+  evaluate(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('evaluate').evaluate(this, x, y, options) }
+  predict(x: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('predict').predict(this, x, options) }
+  trainOnBatch(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('trainOnBatch').trainOnBatch(this, x, y, options) }
+  testOnBatch(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('testOnBatch').testOnBatch(this, x, y, options) }
+  predictOnBatch(x: unknown): Promise<unknown> { return needTrainer('predictOnBatch').predictOnBatch(this, x) }
+  computeLoss(args: Record<string, unknown>): Tensor { return needTrainer('computeLoss').computeLoss(this, args) }
+  computeMetrics(args: Record<string, unknown>): Record<string, unknown> { return needTrainer('computeMetrics').computeMetrics(this, args) }
+}
+
+/**
+ * A model defined by symbolic inputs and outputs (Keras `keras.Model(inputs, outputs)`).
+ *
+ * @example
+ * ```ts
+ * const x = Input({ shape: [4] })
+ * const y = new Dense({ units: 2 }).apply(x)
+ * const model = new Model({ inputs: x, outputs: y })
+ * ```
+ */
+export class Functional extends Model {
+  static override readonly className: string = 'Functional'
+  readonly inputs: readonly KerasTensor[]
+  readonly outputs: readonly KerasTensor[]
+  /** @internal */ readonly inputStructure: TreeDef
+  /** @internal */ readonly outputStructure: TreeDef
+  /** @internal Nodes in execution order (inputs first). */ readonly nodes: readonly Node[]
+  private readonly _layers: Layer[]
+
+  constructor(args: ModelArgs & { inputs: unknown; outputs: unknown }) {
+    super({ ...args, inputs: undefined, outputs: undefined })
+    const [ins, inDef] = treeFlatten(args.inputs, isTensor)
+    const [outs, outDef] = treeFlatten(args.outputs, isTensor)
+    for (const t of [...ins, ...outs]) {
+      if (!(t instanceof KerasTensor) || !historyOf(t)) {
+        throw new InvalidArgumentError(`A Functional model's inputs and outputs must be KerasTensors produced by \`Input\` and layer calls. Received: ${fmt(String(t))}`)
+      }
+    }
+    for (const t of ins) {
+      if (!(historyOf(t)!.layer instanceof InputLayer)) {
+        throw new InvalidArgumentError(`Model inputs must come from \`Input()\`. Received: a tensor produced by layer "${historyOf(t)!.layer.name}"`)
+      }
+    }
+    this.inputs = ins as KerasTensor[]
+    this.outputs = outs as KerasTensor[]
+    this.inputStructure = inDef
+    this.outputStructure = outDef
+    this.nodes = topologicalNodes(this.outputs, new Set(this.inputs))
+    const layers: Layer[] = []
+    for (const n of this.nodes) if (!layers.includes(n.layer)) layers.push(n.layer)
+    this._layers = layers
+    const names = new Set<string>()
+    for (const l of layers) {
+      if (names.has(l.name)) throw new InvalidArgumentError(`All layers of a model need unique names; "${l.name}" is used twice. Received: name=${fmt(l.name)}`)
+      names.add(l.name)
+    }
+    this.built = true
+  }
+
+  /** Every layer of the graph, inputs first (Keras `model.layers`). */
+  override get layers(): Layer[] { return this._layers.slice() }
+  override trackedLayers(): Layer[] { return this._layers.filter((l) => !(l instanceof InputLayer)) }
+
+  override build(): void { this.built = true }
+
+  override call(inputs: unknown, options: CallOptions = {}): unknown {
+    const [flat] = treeFlatten(inputs, isTensor)
+    if (flat.length !== this.inputs.length) {
+      throw new InvalidArgumentError(`Model "${this.name}" expects ${this.inputs.length} input(s), but it received ${flat.length} input tensors. Received: inputs=${fmt(flat.map((t) => t.shape))}`)
+    }
+    const values = new Map<number, Tensor>()
+    this.inputs.forEach((kt, i) => values.set(kt.id, castInput(flat[i]!, kt)))
+    for (const node of this.nodes) {
+      if (node.isInput) continue
+      const args = mapKerasTensors(node.callArgs, (kt) => {
+        const v = values.get(kt.id)
+        if (!v) throw new InvalidArgumentError(`Graph disconnected: cannot obtain the value of tensor ${kt.name ?? kt.id} for layer "${node.layer.name}".`)
+        return v
+      })
+      const out = node.layer.apply(args, { ...node.callKwargs, ...(options.training !== undefined ? { training: options.training } : {}) })
+      const [outs] = treeFlatten(out, isTensor)
+      node.outputs.forEach((kt, i) => values.set(kt.id, outs[i]!))
+    }
+    return treeUnflatten(this.outputStructure, this.outputs.map((kt) => values.get(kt.id)!))
+  }
+
+  override computeOutputShape(inputShape: ShapeLike): unknown {
+    void inputShape
+    return treeUnflatten(this.outputStructure, this.outputs.map((o) => o.symbolicShape.slice()))
+  }
+
+  /** @internal The index of a node among this model's nodes of the same layer (Keras's node key). */
+  nodeIndexInModel(node: Node): number {
+    return node.layer.inboundNodes.filter((n) => this.nodes.includes(n)).indexOf(node)
+  }
+}
+
+function castInput(t: Tensor, spec: KerasTensor): Tensor {
+  const s = spec.symbolicShape
+  if (t.shape.length !== s.length || s.some((d, i) => d !== null && d !== t.shape[i])) {
+    throw new InvalidArgumentError(`Input "${spec.name}" is incompatible with the model: expected shape ${fmt(s)}, but received input with shape ${fmt(t.shape)}.`)
+  }
+  return t
+}
+
+/** Replaces every KerasTensor in a nested structure. */
+export function mapKerasTensors(value: unknown, fn: (kt: KerasTensor) => Tensor): unknown {
+  const [leaves, def] = treeFlatten(value, isTensor)
+  return treeUnflatten(def, leaves.map((t) => (t instanceof KerasTensor ? fn(t) : t)))
+}
+
+/** Nodes reachable backwards from `outputs`, in an order where producers come first (DFS post-order). */
+function topologicalNodes(outputs: readonly KerasTensor[], inputs: ReadonlySet<KerasTensor>): Node[] {
+  const order: Node[] = []
+  const state = new Map<Node, 'visiting' | 'done'>()
+  const visit = (node: Node): void => {
+    const s = state.get(node)
+    if (s === 'done') return
+    if (s === 'visiting') throw new InvalidArgumentError(`Cycle in the layer graph at layer "${node.layer.name}".`)
+    state.set(node, 'visiting')
+    for (const t of node.inputTensors) {
+      const h = historyOf(t)
+      if (!h) throw new InvalidArgumentError(`Graph disconnected: a tensor feeding layer "${node.layer.name}" does not come from an Input.`)
+      visit(h.layer.inboundNodes[h.nodeIndex]!)
+    }
+    state.set(node, 'done')
+    order.push(node)
+  }
+  for (const o of outputs) {
+    const h = historyOf(o) as KerasHistory
+    visit(h.layer.inboundNodes[h.nodeIndex]!)
+  }
+  for (const n of order) {
+    if (n.isInput && !n.outputs.some((t) => inputs.has(t))) {
+      throw new InvalidArgumentError(`Graph disconnected: the output depends on input "${n.layer.name}", which is not among the model's inputs.`)
+    }
+  }
+  return order
+}
