@@ -19,7 +19,12 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
   const ct = new Map<number, Tensor>()
   const wanted = new Set(wrt.map((t) => t.id))
   const owned = new Set<Tensor>()
-  outputs.forEach((o, i) => { if (tape.isActive(o)) accumulate(ct, o, seeds[i]!, owned) })
+  // NOTE: seeds belong to the caller: they are never owned, so never disposed here.
+  outputs.forEach((o, i) => {
+    if (!tape.isActive(o)) return
+    const prev = ct.get(o.id)
+    if (prev) { const sum = add(prev, seeds[i]!); owned.add(sum); ct.set(o.id, sum) } else ct.set(o.id, seeds[i]!)
+  })
   tape.recording = false
   for (let n = tape.nodes.length - 1; n >= 0; n--) {
     const node = tape.nodes[n]!
