@@ -31,13 +31,19 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
     const cts = node.outputs.map((o) => ct.get(o.id) ?? null)
     if (cts.every((c) => c === null)) continue
     const inputCts = tidy(() => runVjp(node, cts))
+    // NOTE: a VJP may pass an output cotangent straight through (add, reshape…): such a tensor
+    // changes hands instead of being released.
     for (const o of node.outputs) {
       const c = ct.get(o.id)
-      if (c && !wanted.has(o.id)) { ct.delete(o.id); releaseIfUnused(c, ct, owned) }
+      if (c && !wanted.has(o.id)) { ct.delete(o.id); if (!inputCts.includes(c)) releaseIfUnused(c, ct, owned) }
     }
     node.inputs.forEach((inp, i) => {
       const c = inputCts[i]
-      if (!c || !tape.isActive(inp)) { if (c && !isReferenced(c, ct)) c.dispose(); return }
+      if (!c) return
+      if (!tape.isActive(inp)) {
+        if (!isReferenced(c, ct) && !seeds.includes(c) && !inputCts.slice(i + 1).includes(c)) { owned.delete(c); c.dispose() }
+        return
+      }
       if (c.shape.length !== inp.shape.length || c.shape.some((d, j) => d !== inp.shape[j])) {
         throw new ShapeError(`Internal VJP error in \`${node.prim}\`: cotangent shape ${fmt(c.shape)} != input shape ${fmt(inp.shape)}.`)
       }
