@@ -115,4 +115,19 @@ export function topK(x: Tensor, k: number): [Tensor, Tensor] {
 export function iota(dtype: DType, shape: readonly number[], dimension: number): Tensor { return bind1('iota', [], { dtype, shape, dimension }) }
 export function randomBits(key: Tensor, shape: readonly number[]): Tensor { return bind1('random_bits', [key], { shape }) }
 export function randomUniform(key: Tensor, shape: readonly number[], dtype: DType): Tensor { return bind1('random_uniform', [key], { shape, dtype }) }
+export function cholesky(x: Tensor): Tensor { return bind1('cholesky', [x], {}) }
+export function triangularSolve(a: Tensor, b: Tensor, options: { leftSide: boolean; lower: boolean; transposeA: boolean; unitDiagonal: boolean }): Tensor {
+  return bind1('triangular_solve', [a, b], options)
+}
+/** LU with partial pivoting: `[lu, pivots, permutation]`. */
+export function lu(x: Tensor): [Tensor, Tensor, Tensor] { const [a, b, c] = bind('lu', [x], {}); return [a!, b!, c!] }
+export function qr(x: Tensor, fullMatrices = false): [Tensor, Tensor] { const [q, r] = bind('qr', [x], { fullMatrices }); return [q!, r!] }
+/** Symmetric eigendecomposition: `[eigenvectors, eigenvalues]`. */
+export function eigh(x: Tensor, lower = true): [Tensor, Tensor] { const [v, w] = bind('eigh', [x], { lower }); return [v!, w!] }
+/** `[u, s, vh]` when computeUv, else `[s]`. */
+export function svd(x: Tensor, fullMatrices = false, computeUv = true): Tensor[] { return bind('svd', [x], { fullMatrices, computeUv }) }
+/** FFT family on `[real, imag]` pairs (rfft takes `[x]`, irfft returns `[x]`). */
+export function fft(inputs: readonly Tensor[], fftType: 'fft' | 'ifft' | 'rfft' | 'irfft', fftLengths: readonly number[]): Tensor[] {
+  return bind('fft', inputs, { fftType, fftLengths })
+}
 export type { PadPair }

@@ -47,7 +47,7 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
       if (c.shape.length !== inp.shape.length || c.shape.some((d, j) => d !== inp.shape[j])) {
         throw new ShapeError(`Internal VJP error in \`${node.prim}\`: cotangent shape ${fmt(c.shape)} != input shape ${fmt(inp.shape)}.`)
       }
-      accumulate(ct, inp, c, owned)
+      accumulate(ct, inp, c, owned, inputCts.slice(i + 1).includes(c))
     })
   }
   return wrt.map((w) => ct.get(w.id) ?? null)
@@ -70,14 +70,16 @@ function isReferenced(t: Tensor, ct: Map<number, Tensor>): boolean {
 function releaseIfUnused(t: Tensor, ct: Map<number, Tensor>, owned: Set<Tensor>): void {
   if (owned.has(t) && !isReferenced(t, ct)) { owned.delete(t); t.dispose() }
 }
-function accumulate(ct: Map<number, Tensor>, target: Tensor, c: Tensor, owned: Set<Tensor>): void {
+/** Adds `c` into the cotangent of `target`; `stillNeeded` when the same tensor feeds a later input. */
+function accumulate(ct: Map<number, Tensor>, target: Tensor, c: Tensor, owned: Set<Tensor>, stillNeeded = false): void {
   const prev = ct.get(target.id)
   if (!prev) { ct.set(target.id, c); owned.add(c); return }
   const sum = add(prev, c)
   ct.set(target.id, sum)
   owned.add(sum)
   releaseIfUnused(prev, ct, owned)
-  releaseIfUnused(c, ct, owned)
+  if (!stillNeeded) releaseIfUnused(c, ct, owned)
+  else owned.add(c)
 }
 
 function checkDifferentiable(ts: readonly Tensor[], where: string): void {

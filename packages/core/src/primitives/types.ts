@@ -105,9 +105,9 @@ export interface BackendPrimParams
   iota: { readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number }
   /** Threefry-2x32 bits from a key (int32[2], the bits of uint32 words), as `jax.random.bits`. Output uint32. */
   random_bits: { readonly shape: readonly number[] }
-  /** Uniform [0, 1) floats from a key (int32[2]), bit-identical to `jax.random.uniform` for float32. */
+  /** Uniform [0, 1) floats from a key (int32[2]), bit-identical to `jax.random.uniform` for every float dtype. */
   random_uniform: { readonly shape: readonly number[]; readonly dtype: DType }
-  /** Lower Cholesky factor of the trailing 2 dims. */
+  /** Lower Cholesky factor of the trailing 2 dims (reads the lower triangle only; ops symmetrize first for JAX's gradients). */
   cholesky: Empty
   /** Solves `op(a) x = b` (leftSide) or `x op(a) = b`; inputs `[a, b]`. */
   triangular_solve: { readonly leftSide: boolean; readonly lower: boolean; readonly transposeA: boolean; readonly unitDiagonal: boolean }
@@ -119,7 +119,7 @@ export interface BackendPrimParams
   eigh: { readonly lower: boolean }
   /** Outputs `[u, s, vh]` when computeUv, else `[s]`. */
   svd: { readonly fullMatrices: boolean; readonly computeUv: boolean }
-  /** Complex FFT on `[real, imag]` pairs over the trailing `fftLengths.length` axes: outputs `[real, imag]`. */
+  /** FFT over the trailing `fftLengths.length` axes: fft/ifft map `[re, im]` → `[re, im]`; rfft `[x]` → `[re, im]`; irfft `[re, im]` → `[x]`. */
   fft: { readonly fftType: 'fft' | 'ifft' | 'rfft' | 'irfft'; readonly fftLengths: readonly number[] }
 }
 
