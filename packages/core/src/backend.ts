@@ -31,7 +31,7 @@ export interface BackendCapabilities {
   readonly compilesGraphs: boolean
 }
 
-/** A compiled graph: run with concrete inputs (in `graph.inputs` order, then variables), returns data ids. */
+/** A compiled graph: run with `[...graph.inputs, ...graph.variableReads values]`; returns data ids for `[...graph.outputs, ...graph.variableWrites values]`. Constants are the backend's to embed. */
 export interface CompiledGraph {
   run(inputs: readonly BackendTensor[]): unknown[] | Promise<unknown[]>
   dispose?(): void

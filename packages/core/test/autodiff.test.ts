@@ -49,7 +49,7 @@ describe('structures and options', () => {
   it('differentiates nested objects/arrays of tensors and Variables, returning the same structure', () => {
     const v = new Variable({ initializer: t64([1, 2]), name: 'v' })
     const params = { w: t64([0.5, -1]), list: [v, t64([3])] }
-    const f = (p: typeof params) => lax.add(sumAll(lax.mul(p.w, p.list[0]!.value as Tensor)), sumAll(lax.mul(p.list[1] as Tensor, p.list[1] as Tensor)))
+    const f = (p: typeof params) => lax.add(sumAll(lax.mul(p.w, (p.list[0] as Variable).value)), sumAll(lax.mul(p.list[1] as Tensor, p.list[1] as Tensor)))
     const [value, g] = valueAndGrad(f)(params) as [Tensor, { w: Tensor; list: [Tensor, Tensor] }]
     expect(vals(value)).toEqual([0.5 - 2 + 9])
     expect(vals(g.w)).toEqual([1, 2])

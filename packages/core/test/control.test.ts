@@ -4,6 +4,7 @@ import { associativeScan, cond, foriLoop, map, scan, switchCase, vectorizedMap, 
 import { trace } from '../src/trace/trace.js'
 import { evaluateGraph } from '../src/trace/evaluate.js'
 import { printGraph } from '../src/trace/print.js'
+import { eliminateDeadCode } from '../src/trace/passes.js'
 import { jit } from '../src/jit.js'
 
 const f64 = (shape: (number | null)[]) => ({ shape, dtype: 'float64' as const })
@@ -54,7 +55,7 @@ describe('cond / switch', () => {
   })
 
   it('branches must agree in structure and avals', () => {
-    expect(() => trace((x: Tensor) => cond(lax.gt(sumAll(x), scalar(0, x)), () => [x], () => x), [f32([2])])).toThrow(InvalidArgumentError)
+    expect(() => trace((x: Tensor) => cond<unknown>(lax.gt(sumAll(x), scalar(0, x)), () => [x], () => x), [f32([2])])).toThrow(InvalidArgumentError)
     expect(() => trace((x: Tensor) => cond(lax.gt(sumAll(x), scalar(0, x)), () => x, () => lax.convertElementType(x, 'float64')), [f32([2])])).toThrow(/cond/)
   })
 
@@ -192,6 +193,14 @@ describe('scan / map', () => {
     expectClose(vals(ex), gXs)
     // eager Python-style scan, taped step by step
     expectClose(vals((grad(loss, { argnums: [0, 1] })(init, xs) as Tensor[])[1]), gXs)
+    // dead-code elimination prunes the reverse scan when only d/dinit is wanted
+    const gi = trace((i: Tensor, x: Tensor) => grad(loss)(i, x) as Tensor, [f64([2]), f64([4, 2])])
+    const pruned = eliminateDeadCode(gi)
+    const outsOf = (g: typeof gi) => g.equations.filter((e) => e.prim === 'scan').map((e) => e.outputs.length)
+    expect(outsOf(gi)).toEqual([3, 3]) // residual forward; reverse (acc of w, d init, d xs)
+    expect(outsOf(pruned)).toEqual([2, 1])
+    expectClose(vals(evaluateGraph(pruned, [init, xs])[0]), gInit)
+    expect(vals(evaluateGraph(pruned, [init, xs])[0])).toEqual(vals(evaluateGraph(gi, [init, xs])[0]))
     // and with respect to the captured weight
     const lw = (wt: Tensor) => sumAll(scan((a: Tensor, x: Tensor) => [lax.tanh(lax.add(lax.mul(a, wt), x)), null], init, xs)[0])
     const gw = trace((wt: Tensor) => grad(lw)(wt) as Tensor, [f64([2])])

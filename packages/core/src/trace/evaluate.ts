@@ -12,6 +12,8 @@ import { full } from '../creation.js'
 import * as lax from '../lax.js'
 import type { Graph } from './ir.js'
 
+const CONTROL_PRIMS: ReadonlySet<string> = new Set(['cond', 'while', 'scan'])
+
 let installed = false
 /** @internal Installs the control-flow evaluator into `bind` (idempotent; called lazily, never at import). */
 export function ensureControlEvaluator(): void {
@@ -87,7 +89,7 @@ export function runGraph(graph: Graph, inputs: readonly Tensor[], options: Evalu
         if (!t) throw new InvalidArgumentError(`evaluateGraph: equation ${i} (\`${eq.prim}\`) reads var ${v.id} before it is defined (graph not in topological order).`)
         return t
       })
-      const outs = ins.length === 0 && backend ? runNullary(eq.prim as BackendPrim, eq.params as PrimParams[BackendPrim], backend) : bind(eq.prim, ins, eq.params)
+      const outs = ins.length === 0 && backend && !CONTROL_PRIMS.has(eq.prim) ? runNullary(eq.prim as BackendPrim, eq.params as PrimParams[BackendPrim], backend) : bind(eq.prim, ins, eq.params)
       eq.outputs.forEach((v, j) => { env.set(v.id, outs[j]!); owned.add(v.id) })
       for (const v of eq.inputs) if (lastUse.get(v.id) === i) free(v.id)
       for (const v of eq.outputs) if (!lastUse.has(v.id)) free(v.id)
