@@ -1,6 +1,26 @@
 /**
- * @kx/layers
+ * @kx/layers: the Layer engine (Layer, Input, Functional, Sequential, Model), the layer zoo,
+ * initializers, regularizers, constraints, activations, and `keras.saving`.
  *
  * @packageDocumentation
  */
-export {}
+export { Layer, configToArgs, registerDefaultInitializer } from './engine/Layer.js'
+export type { LayerArgs, CallOptions, AddWeightOptions, ShapeLike } from './engine/Layer.js'
+export { InputSpec, assertInputCompatibility } from './engine/InputSpec.js'
+export type { InputSpecArgs } from './engine/InputSpec.js'
+export { InputLayer, Input } from './engine/InputLayer.js'
+export type { InputArgs } from './engine/InputLayer.js'
+export { Model, Functional, registerTrainer } from './engine/Model.js'
+export type { ModelArgs, TrainerPlugin } from './engine/Model.js'
+export { Sequential } from './engine/Sequential.js'
+export type { SequentialArgs } from './engine/Sequential.js'
+export { Node } from './engine/Node.js'
+export type { KerasHistory } from './engine/Node.js'
+export { DTypePolicy, dtypePolicy, setDtypePolicy, getDtypePolicy } from './engine/dtypePolicy.js'
+export { toSnakeCase, uniqueName, clearSession } from './engine/naming.js'
+export { getKerasMask, setKerasMask } from './engine/context.js'
+export { ClassRegistry, layerRegistry, registerKerasSerializable, registeredNameOf, sanitize, asEnvelope } from './engine/serialization.js'
+export type { KerasEnvelope, Deserializable, CustomObjects } from './engine/serialization.js'
+export { formatSummary } from './engine/summary.js'
+export type { SummaryOptions } from './engine/summary.js'
+export { serializeLayer, deserializeLayer } from './saving/serializeLib.js'

@@ -91,6 +91,25 @@ export class Model extends Layer {
     return text
   }
 
+  /**
+   * Saves the model as a `.keras` archive (config, weights, optimizer state) — Keras `model.save`.
+   * The zip/HDF5 helpers load lazily, so inference bundles that never save stay small.
+   */
+  async save(filepath: unknown, options: Record<string, unknown> = {}): Promise<void> {
+    const { saveModel } = await import('../saving/saveModel.js')
+    return saveModel(this, filepath, options)
+  }
+  /** Saves weights only (`.weights.h5`, or sharded `.weights.json`) — Keras `save_weights`. */
+  async saveWeights(filepath: unknown, options: Record<string, unknown> = {}): Promise<void> {
+    const { saveWeights } = await import('../saving/saveModel.js')
+    return saveWeights(this, filepath, options)
+  }
+  /** Loads weights saved by `saveWeights` or Keras (`.weights.h5`, `.keras`, legacy `.h5`) — Keras `load_weights`. */
+  async loadWeights(filepath: unknown, options: Record<string, unknown> = {}): Promise<void> {
+    const { loadWeights } = await import('../saving/saveModel.js')
+    return loadWeights(this, filepath, options)
+  }
+
   compile(options: Record<string, unknown> = {}): void { needTrainer('compile').compile(this, options) }
   fit(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('fit').fit(this, x, y, options) }
   evaluate(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('evaluate').evaluate(this, x, y, options) }
