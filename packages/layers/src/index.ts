@@ -24,3 +24,8 @@ export type { KerasEnvelope, Deserializable, CustomObjects } from './engine/seri
 export { formatSummary } from './engine/summary.js'
 export type { SummaryOptions } from './engine/summary.js'
 export { serializeLayer, deserializeLayer } from './saving/serializeLib.js'
+export * from './layers/index.js'
+export * as activations from './activations/index.js'
+export * as initializers from './initializers/index.js'
+export * as regularizers from './regularizers/index.js'
+export * as constraints from './constraints/index.js'

@@ -1,7 +1,7 @@
 /** @file Reverse-mode autodiff owned by kx: grad, valueAndGrad, vjp, jvp, customGradient, stopGradient. */
 import { isFloat } from '../dtype.js'
 import { InvalidArgumentError, NotDifferentiableError, ShapeError, fmt } from '../errors.js'
-import { tidy, keep } from '../engine.js'
+import { tidy } from '../engine.js'
 import { Tensor } from '../tensor.js'
 import { PRIMITIVES } from '../primitives/index.js'
 import type { Prim, PrimParams } from '../primitives/types.js'
@@ -59,7 +59,6 @@ function runVjp(node: TapeNode, cts: (Tensor | null)[]): (Tensor | null)[] {
     : (PRIMITIVES[node.prim as Prim].vjp as (a: { cotangents: typeof cts; inputs: readonly Tensor[]; outputs: readonly Tensor[]; params: PrimParams[Prim] }) => (Tensor | null)[])({
       cotangents: cts, inputs: node.inputs, outputs: node.outputs, params: node.params!,
     })
-  for (const t of out) if (t) keep(t)
   return out
 }
 
@@ -137,7 +136,7 @@ export function valueAndGrad<A extends unknown[]>(fn: (...args: A) => unknown, o
     try {
       grads = tidy(() => {
         const seed = onesLike(value)
-        return backward(tape, [value], [seed], sources).map((g, i) => keep(g ?? zerosLike(sources[i]!)))
+        return backward(tape, [value], [seed], sources).map((g, i) => g ?? zerosLike(sources[i]!))
       })
     } finally { tape.release() }
     let k = 0
@@ -190,7 +189,7 @@ export function vjp(fn: (...args: Tensor[]) => unknown, ...primals: Tensor[]): [
     }
     return tidy(() => {
       const rec = tape.recording
-      const res = backward(tape, outs, cts, primals).map((g, i) => keep(g ?? zerosLike(primals[i]!)))
+      const res = backward(tape, outs, cts, primals).map((g, i) => g ?? zerosLike(primals[i]!))
       tape.recording = rec
       return res
     })
@@ -226,7 +225,7 @@ export function jvp(fn: (...args: Tensor[]) => Tensor, primals: readonly Tensor[
       })
       return s!
     })(u0)
-    return [keep(y!), keep(dy as Tensor)]
+    return [y!, dy as Tensor]
   })
 }
 

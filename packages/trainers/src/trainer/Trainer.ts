@@ -3,7 +3,7 @@
  * trainer plugin registry of @kx/layers). One train step = forward, loss (+ regularization),
  * gradients by core autodiff, optimizer update, metric updates — all inside a memory scope.
  */
-import { InvalidArgumentError, Tensor, Variable, fmt, tidy, keep, valueAndGrad, treeFlatten, treeUnflatten, tensor, allocTyped, type TreeDef } from '@kx/core'
+import { InvalidArgumentError, Tensor, Variable, fmt, tidy, valueAndGrad, treeFlatten, treeUnflatten, tensor, allocTyped, type TreeDef } from '@kx/core'
 import * as ops from '@kx/ops-numpy'
 import type { Model, TrainerPlugin } from '@kx/layers'
 import { CompileLoss, CompileMetrics, Mean } from './compileUtils.js'
@@ -107,7 +107,8 @@ function testStep(model: Model, s: CompiledState, batch: Batch): void {
 /** Reads the current metric values (Keras's logs): loss first, then compiled metrics. */
 async function readLogs(s: CompiledState, prefix = ''): Promise<Logs> {
   const logs: Logs = {}
-  const entries: [string, Tensor][] = [['loss', s.lossTracker.result()], ...(s.metrics.metrics ?? []).map(({ metric }) => [metric.name, metric.result()] as [string, Tensor])]
+  const entries = tidy(() => [['loss', s.lossTracker.result()], ...(s.metrics.metrics ?? []).map(({ metric }) => [metric.name, metric.result()])]
+    .map(([n, t]) => [n, t as Tensor] as [string, Tensor]))
   for (const [name, t] of entries) {
     const d = await t.data()
     logs[`${prefix}${name}`] = Number(d[0])
@@ -250,7 +251,7 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
         const y = model.apply(batch.x, { training: false })
         const [leaves, d] = treeFlatten(y, isTensor)
         def = d
-        return leaves.map((t) => keep(t))
+        return leaves
       })
     } finally { disposeBatch(batch) }
     for (let i = 0; i < outs.length; i++) {
