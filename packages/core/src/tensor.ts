@@ -11,6 +11,8 @@ import { engine } from './engine.js'
 export type NestedArray = number | boolean | NestedArray[]
 
 let nextId = 1
+/** @internal The id the next tensor will get (ids only grow: a tensor with id >= this was made later). */
+export function nextTensorId(): number { return nextId }
 /** @internal Allocates a unique tensor id. */
 export function newTensorId(): number { return nextId++ }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { abstractEval, bind, DTypeError, grad, InvalidArgumentError, lax, memory, PRIMITIVES, ShapeError, tensor, vjp, type Prim, type PrimParams, type Tensor } from '../src/index.js'
+import { abstractEval, bind, DTypeError, grad, InvalidArgumentError, lax, memory, PRIMITIVES, ShapeError, tensor, tidy, vjp, type Prim, type PrimParams, type Tensor } from '../src/index.js'
 
 // ---- helpers: float64 tensors, independent loops, central finite differences ----------------------
 
@@ -89,12 +89,9 @@ const passThroughVjpWorks = ((): boolean => {
 /** Tensors a backward pass leaves alive beyond those of the forward pass (should be 0). */
 function backwardLeak(f: (x: Tensor) => Tensor, x: Tensor): number {
   const loss = (y: Tensor): Tensor => { const o = f(y); return lax.reduceSum(lax.mul(o, lax.sin(o)), o.shape.map((_, i) => i)) }
-  const b0 = memory().numTensors
-  loss(x)
-  const forward = memory().numTensors - b0
-  const b1 = memory().numTensors
-  ;(grad(loss)(x) as Tensor).dispose()
-  return memory().numTensors - b1 - forward
+  const before = memory().numTensors
+  tidy(() => { grad(loss)(x) })
+  return memory().numTensors - before
 }
 
 const av = (shape: (number | null)[], dtype: 'float32' | 'int32' | 'bool' = 'float32') => ({ shape, dtype })

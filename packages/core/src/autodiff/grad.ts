@@ -2,7 +2,7 @@
 import { isFloat } from '../dtype.js'
 import { InvalidArgumentError, NotDifferentiableError, ShapeError, fmt } from '../errors.js'
 import { tidy } from '../engine.js'
-import { Tensor } from '../tensor.js'
+import { Tensor, nextTensorId } from '../tensor.js'
 import { PRIMITIVES } from '../primitives/index.js'
 import type { Prim, PrimParams } from '../primitives/types.js'
 import { treeFlatten, treeUnflatten, type TreeDef } from '../tree.js'
@@ -18,7 +18,10 @@ const isParam = (v: unknown): v is Tensor | Variable => v instanceof Tensor || v
 function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor[], wrt: readonly Tensor[]): (Tensor | null)[] {
   const ct = new Map<number, Tensor>()
   const wanted = new Set(wrt.map((t) => t.id))
-  const owned = new Set<Tensor>()
+  // NOTE: only tensors made during this backward pass are ours to free; a VJP may return an
+  // existing tensor (a no-op cast of a forward value, a seed) as a cotangent.
+  const firstId = nextTensorId()
+  const owned = new OwnedSet(firstId)
   // NOTE: seeds belong to the caller: they are never owned, so never disposed here.
   outputs.forEach((o, i) => {
     if (!tape.isActive(o)) return
@@ -41,7 +44,7 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
       const c = inputCts[i]
       if (!c) return
       if (!tape.isActive(inp)) {
-        if (!isReferenced(c, ct) && !seeds.includes(c) && !inputCts.slice(i + 1).includes(c)) { owned.delete(c); c.dispose() }
+        if (c.id >= firstId && !isReferenced(c, ct) && !inputCts.slice(i + 1).includes(c)) { owned.delete(c); c.dispose() }
         return
       }
       if (c.shape.length !== inp.shape.length || c.shape.some((d, j) => d !== inp.shape[j])) {
@@ -60,6 +63,12 @@ function runVjp(node: TapeNode, cts: (Tensor | null)[]): (Tensor | null)[] {
       cotangents: cts, inputs: node.inputs, outputs: node.outputs, params: node.params!,
     })
   return out
+}
+
+/** A set that only admits tensors created at or after `firstId`. */
+class OwnedSet extends Set<Tensor> {
+  constructor(private readonly firstId: number) { super() }
+  override add(t: Tensor): this { return t.id >= this.firstId ? super.add(t) : this }
 }
 
 function isReferenced(t: Tensor, ct: Map<number, Tensor>): boolean {
