@@ -1,6 +1,38 @@
 /**
- * @kx/keras
+ * @kx/keras: the whole kit under Keras's namespaces (`keras.ops`, `keras.layers`, `keras.models`,
+ * `keras.losses`, `keras.metrics`, `keras.optimizers`, `keras.callbacks`, …), with the default
+ * backends (tfjs-wasm, tfjs-cpu, reference) and the trainer registered on import.
+ *
+ * @example
+ * ```ts
+ * import * as keras from '@kx/keras'
+ * await keras.ready()
+ * const model = new keras.Sequential({ layers: [keras.Input({ shape: [4] }), new keras.layers.Dense({ units: 1 })] })
+ * model.compile({ optimizer: 'adam', loss: 'mse' })
+ * ```
  *
  * @packageDocumentation
  */
-export {}
+import { registerBackend } from '@kx/core'
+import { createTfjsBackend } from '@kx/backend-tfjs'
+import { registerTrainer } from '@kx/layers'
+import { trainer } from '@kx/trainers'
+
+// NOTE: the umbrella is the one package whose import has side effects: it registers the default
+// backends (wasm first, cpu as fallback; `reference` is always registered by core) and the trainer.
+registerBackend('tfjs-wasm', () => createTfjsBackend({ engine: 'wasm' }), { priority: 3 })
+registerBackend('tfjs-cpu', () => createTfjsBackend({ engine: 'cpu' }), { priority: 2 })
+registerTrainer(trainer)
+
+export * as ops from './ops.js'
+export * as layers from './layers.js'
+export * as models from './models.js'
+export * as callbacks from './callbacks.js'
+export * as config from './config.js'
+export { losses, metrics } from '@kx/trainers'
+export { optimizers } from './optimizers.js'
+export { activations, initializers, regularizers, constraints } from '@kx/layers'
+export { random } from '@kx/ops-numpy'
+export * as dtypePolicies from './dtypePolicies.js'
+export { Input, Model, Sequential, Functional } from '@kx/layers'
+export { Variable, KerasTensor, Tensor, ready, setBackend, getBackend, backendName, registerBackend, listBackends, tidy, memory } from '@kx/core'
