@@ -44,7 +44,8 @@ export function bind<P extends Prim>(prim: P, inputs: readonly Tensor[], params:
   for (const t of inputs) if (!t.isSymbolic) t.assertLive()
   const avals = abstractEval(prim, inputs, params)
   let outputs: Tensor[]
-  if (inputs.some((t) => t.isSymbolic)) {
+  // NOTE: an output with an unknown dim (a constant broadcast to [null, 3]) can only be symbolic.
+  if (inputs.some((t) => t.isSymbolic) || avals.some((a) => a.shape.some((d) => d === null))) {
     const eqn: { prim: P; params: PrimParams[P]; inputs: readonly Tensor[]; outputs: KerasTensor[] } = { prim, params, inputs, outputs: [] }
     outputs = avals.map((a, i) => {
       const kt = new KerasTensor(a.shape, a.dtype, { equation: eqn as SymbolicEquation, index: i })
