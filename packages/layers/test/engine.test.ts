@@ -4,7 +4,7 @@ import { Layer, Input, Model, Sequential, Functional, serializeLayer, deserializ
 
 /** A minimal dense layer written with lax only (the zoo's Dense is tested separately). */
 class TinyDense extends Layer {
-  static override readonly className = 'TinyDense'
+  static readonly className = "TinyDense"
   units: number
   kernel!: Variable
   constructor(args: { units: number; name?: string }) { super(args); this.units = args.units }

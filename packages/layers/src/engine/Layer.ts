@@ -100,8 +100,10 @@ export class Layer {
   get dtype(): DType { return this.dtypePolicy.variableDtype }
 
   get trainable(): boolean { return this._trainable }
+  /** Freezing a layer freezes its variables and sub-layers, as in Keras 3. */
   set trainable(value: boolean) {
     this._trainable = value
+    for (const v of this._ownTrainable) v.trainable = value
     for (const l of this.trackedLayers()) l.trainable = value
   }
 
@@ -126,21 +128,16 @@ export class Layer {
   /** Sub-layers (Keras `layer._layers`). */
   get layers(): Layer[] { return this.trackedLayers() }
 
-  /** Trainable variables of this layer and its sub-layers (empty when not trainable). */
-  get trainableWeights(): Variable[] {
-    if (!this._trainable) return []
-    const out = [...this._ownTrainable]
-    for (const l of this.trackedLayers()) out.push(...l.trainableWeights)
+  /** Trainable variables of this layer and its sub-layers (empty when the layer is frozen). */
+  get trainableWeights(): Variable[] { return this._trainable ? this.weights.filter((v) => v.trainable) : [] }
+  /** Non-trainable variables (every variable of a frozen layer). */
+  get nonTrainableWeights(): Variable[] { return this._trainable ? this.weights.filter((v) => !v.trainable) : this.weights }
+  /** All weights: own (created trainable first, then non-trainable), then sub-layers' (Keras order). */
+  get weights(): Variable[] {
+    const out = [...this._ownTrainable, ...this._ownNonTrainable]
+    for (const l of this.trackedLayers()) out.push(...l.weights)
     return dedupe(out)
   }
-  /** Non-trainable variables (including trainable ones of a frozen layer). */
-  get nonTrainableWeights(): Variable[] {
-    const out = this._trainable ? [...this._ownNonTrainable] : [...this._ownTrainable, ...this._ownNonTrainable]
-    for (const l of this.trackedLayers()) out.push(...(this._trainable ? l.nonTrainableWeights : l.weights))
-    return dedupe(out)
-  }
-  /** All weights: trainable first, then non-trainable (Keras order). */
-  get weights(): Variable[] { return dedupe([...this.trainableWeights, ...this.nonTrainableWeights]) }
   /** Alias of `weights` (Keras `variables`, less seed/metric state). */
   get variables(): Variable[] { return this.weights }
   /** This layer's own variables in creation order, trainable then non-trainable (the saving order). */

@@ -2,12 +2,12 @@
 
 const counters = new Map<string, number>()
 
-/** `Conv2DTranspose` → `conv2d_transpose`, `GRU` → `gru`, `MultiHeadAttention` → `multi_head_attention`. */
+/** Keras's `to_snake_case`: `Conv2DTranspose` → `conv2d_transpose`, `UpSampling2D` → `up_sampling2d`, `GRU` → `gru`. */
 export function toSnakeCase(name: string): string {
   return name
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .replace(/([a-z])(\d+)([A-Z])/g, '$1$2_$3')
     .toLowerCase()
 }
 

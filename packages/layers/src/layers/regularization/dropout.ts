@@ -1,0 +1,292 @@
+/**
+ * @file Noise and dropout layers (active only with `training: true`): Dropout, SpatialDropout1D/2D/3D,
+ * AlphaDropout, GaussianDropout, GaussianNoise, and ActivityRegularization. Random draws come from
+ * each layer's SeedGenerator, so a seeded layer gives Keras-on-JAX's masks on every backend.
+ */
+import { InvalidArgumentError, SeedGenerator, fmt, zerosLike, type Dim, type Tensor } from '@kx/core'
+import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
+import { InputSpec } from '../../engine/InputSpec.js'
+import { L1L2 } from '../../regularizers/regularizers.js'
+import { normal, uniform } from '../../initializers/sampling.js'
+import { addActivityLoss, dataFormatArg } from '../common.js'
+import { add, broadcastTo, cast, div, greaterEqual, less, mul, sub, where } from '../ops.js'
+
+function checkRate(rate: unknown, what = 'rate'): number {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+    throw new InvalidArgumentError(`Invalid value received for argument \`${what}\`. Expected a float value between 0 and 1. Received: ${what}=${fmt(rate)}`)
+  }
+  return rate
+}
+
+/** Base of layers that are the identity at inference: built at construction, shape-preserving, mask-passing. */
+abstract class NoiseLayer extends Layer {
+  readonly seed: number | null
+  readonly seedGenerator: SeedGenerator | null
+  constructor(args: LayerArgs & { seed?: number | null }, active: boolean) {
+    super(args)
+    this.seed = args.seed ?? null
+    this.seedGenerator = active ? new SeedGenerator({ seed: this.seed }) : null
+    this.supportsMasking = true
+    this.built = true
+  }
+  override computeOutputShape(inputShape: ShapeLike): Dim[] { return (inputShape as readonly Dim[]).slice() }
+  /** True when the call should draw noise (training, concrete inputs, an active generator). */
+  protected active(x: Tensor, options: CallOptions): boolean { return !!options.training && this.seedGenerator !== null && !x.isSymbolic }
+}
+
+/** `jax.random.bernoulli(key, keep, noiseShape)` broadcast to the input, then `x / keep` where kept. */
+function dropoutOp(x: Tensor, rate: number, noiseShape: readonly number[], seed: SeedGenerator): Tensor {
+  if (rate === 1) return zerosLike(x)
+  const keep = 1 - rate
+  const u = uniform(noiseShape, { dtype: 'float32', seed })
+  const mask = broadcastTo(less(u, keep), x.shape)
+  return where(mask, div(x, keep), 0)
+}
+
+/** Resolves a noise shape with `null` entries from the input's concrete shape. */
+function concreteNoiseShape(x: Tensor, noiseShape: readonly (number | null)[] | null): number[] {
+  if (!noiseShape) return x.shape as number[]
+  return noiseShape.map((d, i) => (d === null ? (x.shape[i] as number) : d))
+}
+
+/** Options of `Dropout`. */
+export interface DropoutArgs extends LayerArgs {
+  /** Fraction of the inputs to drop, in [0, 1]. */
+  readonly rate: number
+  /** Shape of the binary mask (null entries take the input's size), e.g. `[null, 1, null]` to share across time. */
+  readonly noiseShape?: readonly (number | null)[] | null
+  readonly seed?: number | null
+}
+
+/**
+ * Randomly zeroes a `rate` fraction of the inputs during training and scales the rest by
+ * `1 / (1 − rate)` (Keras `Dropout`); the identity at inference.
+ *
+ * @example
+ * ```ts
+ * const drop = new Dropout({ rate: 0.5, seed: 1337 })
+ * drop.apply(x, { training: true })
+ * ```
+ */
+export class Dropout extends NoiseLayer {
+  static readonly className: string = 'Dropout'
+  readonly rate: number
+  readonly noiseShape: (number | null)[] | null
+  constructor(args: DropoutArgs) {
+    const rate = checkRate(args?.rate)
+    super(args, rate > 0)
+    this.rate = rate
+    this.noiseShape = validateNoiseShape(args.noiseShape)
+  }
+  override call(inputs: unknown, options: CallOptions = {}): Tensor {
+    const x = inputs as Tensor
+    if (!this.active(x, options) || this.rate === 0) return x
+    return dropoutOp(x, this.rate, this.noiseShapeFor(x), this.seedGenerator!)
+  }
+  /** The concrete mask shape for an input. */
+  protected noiseShapeFor(x: Tensor): number[] { return concreteNoiseShape(x, this.noiseShape) }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape ? [...this.noiseShape] : null }
+  }
+}
+
+function validateNoiseShape(s: unknown): (number | null)[] | null {
+  if (s === null || s === undefined) return null
+  if (!Array.isArray(s)) throw new InvalidArgumentError(`Invalid value received for argument \`noise_shape\`. Expected a tuple or list of integers. Received: noise_shape=${fmt(s)}`)
+  s.forEach((d, i) => {
+    if (d !== null && (!Number.isInteger(d) || d <= 0)) {
+      throw new InvalidArgumentError(`Invalid value received for argument \`noise_shape\`. Expected all dimensions to be positive integers or None. Received: ${fmt(d)} at index ${i}`)
+    }
+  })
+  return [...s]
+}
+
+/** Options of the spatial dropouts. */
+export interface SpatialDropoutArgs extends LayerArgs { readonly rate: number; readonly seed?: number | null; readonly dataFormat?: string | null }
+
+/** Drops whole channels: the mask is shared over the spatial axes. */
+abstract class BaseSpatialDropout extends Dropout {
+  constructor(args: SpatialDropoutArgs, ndim: number) {
+    super({ ...(args.name !== undefined ? { name: args.name } : {}), ...(args.dtype !== undefined ? { dtype: args.dtype } : {}), rate: args?.rate, seed: args.seed ?? null })
+    this.inputSpec = new InputSpec({ ndim })
+  }
+  // NOTE: Keras's spatial dropouts write only rate/seed/name/dtype (no trainable), plus data_format for 2D/3D.
+  override getConfig(): Record<string, unknown> {
+    return { rate: this.rate, seed: this.seed, name: this.name, dtype: this.dtype }
+  }
+}
+
+/**
+ * Dropout of entire 1D feature maps: the mask is `[batch, 1, channels]` (Keras `SpatialDropout1D`).
+ *
+ * @example
+ * ```ts
+ * new SpatialDropout1D({ rate: 0.2 }).apply(seq, { training: true })
+ * ```
+ */
+export class SpatialDropout1D extends BaseSpatialDropout {
+  static override readonly className: string = 'SpatialDropout1D'
+  constructor(args: SpatialDropoutArgs) { super(args, 3) }
+  protected override noiseShapeFor(x: Tensor): number[] { return [x.shape[0] as number, 1, x.shape[2] as number] }
+}
+
+/**
+ * Dropout of entire 2D feature maps (Keras `SpatialDropout2D`).
+ *
+ * @example
+ * ```ts
+ * new SpatialDropout2D({ rate: 0.2 }).apply(images, { training: true })
+ * ```
+ */
+export class SpatialDropout2D extends BaseSpatialDropout {
+  static override readonly className: string = 'SpatialDropout2D'
+  readonly dataFormat: 'channels_last' | 'channels_first'
+  constructor(args: SpatialDropoutArgs) {
+    super(args, 4)
+    this.dataFormat = dataFormatArg(args.dataFormat)
+  }
+  protected override noiseShapeFor(x: Tensor): number[] {
+    const s = x.shape as number[]
+    return this.dataFormat === 'channels_first' ? [s[0]!, s[1]!, 1, 1] : [s[0]!, 1, 1, s[3]!]
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), data_format: this.dataFormat } }
+}
+
+/**
+ * Dropout of entire 3D feature maps (Keras `SpatialDropout3D`).
+ *
+ * @example
+ * ```ts
+ * new SpatialDropout3D({ rate: 0.2 }).apply(volumes, { training: true })
+ * ```
+ */
+export class SpatialDropout3D extends BaseSpatialDropout {
+  static override readonly className: string = 'SpatialDropout3D'
+  readonly dataFormat: 'channels_last' | 'channels_first'
+  constructor(args: SpatialDropoutArgs) {
+    super(args, 5)
+    this.dataFormat = dataFormatArg(args.dataFormat)
+  }
+  protected override noiseShapeFor(x: Tensor): number[] {
+    const s = x.shape as number[]
+    return this.dataFormat === 'channels_first' ? [s[0]!, s[1]!, 1, 1, 1] : [s[0]!, 1, 1, 1, s[4]!]
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), data_format: this.dataFormat } }
+}
+
+// NOTE: SELU's fixed point (alpha, scale) from Klambauer et al.; Keras's constants.
+const SELU_ALPHA = 1.6732632423543772848170429916717
+const SELU_SCALE = 1.0507009873554804934193349852946
+
+/**
+ * Dropout that keeps SELU's self-normalizing mean and variance: dropped units take `−alpha · scale`,
+ * then an affine correction `a · x + b` (Keras `AlphaDropout`).
+ *
+ * @example
+ * ```ts
+ * new AlphaDropout({ rate: 0.1, seed: 0 }).apply(x, { training: true })
+ * ```
+ */
+export class AlphaDropout extends NoiseLayer {
+  static readonly className: string = 'AlphaDropout'
+  readonly rate: number
+  readonly noiseShape: (number | null)[] | null
+  constructor(args: DropoutArgs) {
+    const rate = checkRate(args?.rate)
+    super(args, rate > 0)
+    this.rate = rate
+    this.noiseShape = args.noiseShape ? [...args.noiseShape] : null
+  }
+  override call(inputs: unknown, options: CallOptions = {}): Tensor {
+    const x = inputs as Tensor
+    if (!this.active(x, options) || this.rate === 0) return x
+    const alphaP = -SELU_ALPHA * SELU_SCALE
+    const u = uniform(concreteNoiseShape(x, this.noiseShape), { seed: this.seedGenerator! })
+    const kept = cast(greaterEqual(u, this.rate), x.dtype)
+    const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5
+    const b = -a * alphaP * this.rate
+    const y = add(mul(x, kept), mul(sub(1, kept), alphaP))
+    return add(mul(y, a), b)
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape ? [...this.noiseShape] : null }
+  }
+}
+
+/**
+ * Multiplies the inputs by noise from `N(1, rate / (1 − rate))` during training (Keras `GaussianDropout`).
+ *
+ * @example
+ * ```ts
+ * new GaussianDropout({ rate: 0.2, seed: 0 }).apply(x, { training: true })
+ * ```
+ */
+export class GaussianDropout extends NoiseLayer {
+  static readonly className: string = 'GaussianDropout'
+  readonly rate: number
+  constructor(args: LayerArgs & { rate: number; seed?: number | null }) {
+    const rate = checkRate(args?.rate)
+    super(args, rate > 0)
+    this.rate = rate
+  }
+  override call(inputs: unknown, options: CallOptions = {}): Tensor {
+    const x = inputs as Tensor
+    if (!this.active(x, options) || this.rate === 0) return x
+    const stddev = Math.sqrt(this.rate / (1 - this.rate))
+    return mul(x, normal(x.shape as number[], { mean: 1, stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate, seed: this.seed } }
+}
+
+/**
+ * Adds zero-centred Gaussian noise with `stddev` during training (Keras `GaussianNoise`).
+ *
+ * @example
+ * ```ts
+ * new GaussianNoise({ stddev: 0.1, seed: 0 }).apply(x, { training: true })
+ * ```
+ */
+export class GaussianNoise extends NoiseLayer {
+  static readonly className: string = 'GaussianNoise'
+  readonly stddev: number
+  constructor(args: LayerArgs & { stddev: number; seed?: number | null }) {
+    const stddev = checkRate(args?.stddev, 'stddev')
+    super(args, stddev > 0)
+    this.stddev = stddev
+  }
+  override call(inputs: unknown, options: CallOptions = {}): Tensor {
+    const x = inputs as Tensor
+    if (!this.active(x, options) || this.stddev === 0) return x
+    return add(x, normal(x.shape as number[], { mean: 0, stddev: this.stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), stddev: this.stddev, seed: this.seed } }
+}
+
+/**
+ * The identity, adding `(l1 · Σ|x| + l2 · Σx²) / batch` to the layer's losses (Keras `ActivityRegularization`).
+ *
+ * @example
+ * ```ts
+ * new ActivityRegularization({ l1: 0.01 }).apply(x)
+ * ```
+ */
+export class ActivityRegularization extends Layer {
+  static readonly className: string = 'ActivityRegularization'
+  readonly l1: number
+  readonly l2: number
+  private readonly regularizer: L1L2
+  constructor(args: LayerArgs & { l1?: number; l2?: number } = {}) {
+    super(args)
+    this.l1 = args.l1 ?? 0
+    this.l2 = args.l2 ?? 0
+    this.regularizer = new L1L2({ l1: this.l1, l2: this.l2 })
+    this.supportsMasking = true
+    this.built = true
+  }
+  override call(inputs: unknown): Tensor {
+    addActivityLoss(this, this.regularizer, inputs)
+    return inputs as Tensor
+  }
+  override computeOutputShape(inputShape: ShapeLike): Dim[] { return (inputShape as readonly Dim[]).slice() }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), l1: this.l1, l2: this.l2 } }
+}
