@@ -1,0 +1,101 @@
+/** @file Adam and AdamW (Keras `keras.optimizers.Adam` / `AdamW`), with the AMSGrad variant. */
+import { InvalidArgumentError, lax, type Tensor, type Variable } from '@kx/core'
+import { Optimizer, type OptimizerArgs } from './Optimizer.js'
+import { addS, cast, constant, like, mulS, rsubS, square } from './math.js'
+
+/** Options of `Adam`. */
+export interface AdamArgs extends OptimizerArgs {
+  /** Decay rate of the first-moment estimate (default 0.9). */
+  readonly beta1?: number
+  /** Decay rate of the second-moment estimate (default 0.999). */
+  readonly beta2?: number
+  /** Added to `sqrt(v)` ("epsilon hat"; default 1e-7). */
+  readonly epsilon?: number
+  /** Use the running maximum of `v` (AMSGrad; default false). */
+  readonly amsgrad?: boolean
+}
+
+/**
+ * Adam: `m += (g - m)(1 - β1)`, `v += (g² - v)(1 - β2)`,
+ * `w -= lr·sqrt(1 - β2^t)/(1 - β1^t) · m / (sqrt(v) + ε)`.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam({ learningRate: 1e-3, amsgrad: true })
+ * opt.applyGradients([[grad, kernel]])
+ * ```
+ */
+export class Adam extends Optimizer {
+  static override readonly className: string = 'Adam'
+  readonly beta1: number
+  readonly beta2: number
+  readonly epsilon: number
+  readonly amsgrad: boolean
+  protected _momentums: (Variable | null)[] = []
+  protected _velocities: (Variable | null)[] = []
+  protected _velocityHats: (Variable | null)[] = []
+
+  constructor(args: AdamArgs = {}) {
+    super({ ...args, learningRate: args.learningRate ?? 0.001 })
+    this.beta1 = args.beta1 ?? 0.9
+    this.beta2 = args.beta2 ?? 0.999
+    this.epsilon = args.epsilon ?? 1e-7
+    this.amsgrad = args.amsgrad ?? false
+  }
+
+  protected override buildSlots(variables: readonly Variable[]): void {
+    ;[this._momentums, this._velocities] = this.addOptimizerVariables(variables, ['momentum', 'velocity']) as [(Variable | null)[], (Variable | null)[]]
+    if (this.amsgrad) this._velocityHats = this.addOptimizerVariables(variables, ['velocity_hat'])[0]!
+  }
+
+  protected override updateStep(gradient: Tensor, variable: Variable, learningRate: Tensor): void {
+    const dtype = variable.dtype
+    const i = this.indexOf(variable)
+    const m = this._momentums[i]!
+    const v = this._velocities[i]!
+    // alpha = lr · sqrt(1 - β2^t) / (1 - β1^t), one scalar per step and dtype
+    const alpha = this.perStep(`adam_alpha|${dtype}`, () => {
+      const t = this.localStep(dtype)
+      const b1p = lax.pow(constant(this.beta1, dtype, t), t)
+      const b2p = lax.pow(constant(this.beta2, dtype, t), t)
+      return lax.div(lax.mul(cast(learningRate, dtype), lax.sqrt(rsubS(1, b2p))), rsubS(1, b1p))
+    })
+    const g = cast(gradient, dtype)
+    const m0 = this.read(m)
+    const v0 = this.read(v)
+    const m1 = lax.add(m0, mulS(lax.sub(g, m0), 1 - this.beta1))
+    let v1 = lax.add(v0, mulS(lax.sub(square(g), v0), 1 - this.beta2))
+    this.assign(m, m1)
+    this.assign(v, v1)
+    if (this.amsgrad) {
+      const vHat = this._velocityHats[i]!
+      v1 = lax.max(this.read(vHat), v1)
+      this.assign(vHat, v1)
+    }
+    this.assignSub(variable, lax.div(lax.mul(m1, like(m1, alpha)), addS(lax.sqrt(v1), this.epsilon)))
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad }
+  }
+}
+
+/** Options of `AdamW` (`weightDecay` defaults to 0.004 and may not be null). */
+export type AdamWArgs = AdamArgs
+
+/**
+ * Adam with decoupled weight decay (`w -= w · weightDecay · lr` before each Adam step).
+ *
+ * @example
+ * ```ts
+ * const opt = new AdamW({ learningRate: 1e-3, weightDecay: 0.01 })
+ * opt.excludeFromWeightDecay({ varNames: ['bias'] })
+ * ```
+ */
+export class AdamW extends Adam {
+  static override readonly className: string = 'AdamW'
+  constructor(args: AdamWArgs = {}) {
+    super({ ...args, weightDecay: args.weightDecay === undefined ? 0.004 : args.weightDecay })
+    if (this.weightDecay === null) throw new InvalidArgumentError('Argument `weight_decay` must be a float. Received: weight_decay=None')
+  }
+}
