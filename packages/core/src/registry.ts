@@ -13,6 +13,17 @@ interface Entry { factory: BackendFactory; priority: number; instance?: Backend;
 const entries = new Map<string, Entry>([['reference', { factory: createReferenceBackend, priority: 0 }]])
 let selected: string | undefined
 let current: Backend | undefined
+let scoped: Backend | undefined
+
+/**
+ * Runs `fn` with `backend` as the default for calls that have no tensor inputs (iota, constants).
+ * Autodiff uses it so VJP rules create their helper tensors where their inputs live.
+ */
+export function withDefaultBackend<T>(backend: Backend | undefined, fn: () => T): T {
+  const prev = scoped
+  scoped = backend
+  try { return fn() } finally { scoped = prev }
+}
 
 /**
  * Registers a backend factory under a name. Importing a backend package does not register it;
@@ -104,6 +115,7 @@ export async function ready(): Promise<Backend> {
  * `await ready()` first, otherwise a `BackendMissingError` says so.
  */
 export function getBackend(name?: string): Backend {
+  if (name === undefined && scoped) return scoped
   if (name === undefined && current) return current
   const n = name ?? resolveName()
   const e = entryOf(n)

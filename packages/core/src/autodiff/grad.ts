@@ -3,6 +3,7 @@ import { isFloat } from '../dtype.js'
 import { InvalidArgumentError, NotDifferentiableError, ShapeError, fmt } from '../errors.js'
 import { tidy } from '../engine.js'
 import { Tensor, nextTensorId } from '../tensor.js'
+import { withDefaultBackend } from '../registry.js'
 import { PRIMITIVES } from '../primitives/index.js'
 import type { Prim, PrimParams } from '../primitives/types.js'
 import { treeFlatten, treeUnflatten, type TreeDef } from '../tree.js'
@@ -57,6 +58,11 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
 }
 
 function runVjp(node: TapeNode, cts: (Tensor | null)[]): (Tensor | null)[] {
+  const home = node.inputs.find((t) => !t.isSymbolic)
+  return withDefaultBackend(home?.backend, () => runVjpRule(node, cts))
+}
+
+function runVjpRule(node: TapeNode, cts: (Tensor | null)[]): (Tensor | null)[] {
   const out = node.customVjp
     ? node.customVjp(cts)
     : (PRIMITIVES[node.prim as Prim].vjp as (a: { cotangents: typeof cts; inputs: readonly Tensor[]; outputs: readonly Tensor[]; params: PrimParams[Prim] }) => (Tensor | null)[])({

@@ -93,7 +93,8 @@ function compareImpl<P extends ComparePrim>(p: P): RefImpl<P> {
 export function convertValues(src: RefTensor, dtype: DType): TypedArray {
   const o = allocTyped(dtype, src.values.length)
   const v = src.values
-  if (dtype === 'bool') for (let i = 0; i < v.length; i++) o[i] = v[i] ? 1 : 0
+  // NOTE: NaN is truthy when cast to bool (JAX/NumPy), so test `!== 0`, not JS truthiness.
+  if (dtype === 'bool') for (let i = 0; i < v.length; i++) o[i] = v[i] !== 0 ? 1 : 0
   else if (isFloat(dtype)) for (let i = 0; i < v.length; i++) o[i] = v[i] as number
   else for (let i = 0; i < v.length; i++) { const x = v[i] as number; o[i] = Number.isNaN(x) ? 0 : Math.trunc(x) }
   return o
