@@ -8,6 +8,8 @@ import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from './Layer
 import { InputLayer } from './InputLayer.js'
 import { type KerasHistory, type Node, historyOf } from './Node.js'
 import { formatSummary, type SummaryOptions } from './summary.js'
+import type { SaveModelOptions, SaveWeightsOptions, LoadWeightsOptions } from '../saving/saveModel.js'
+import type { SaveTarget, LoadSource } from '../saving/io.js'
 
 /** Options of `new Model(...)`. */
 export interface ModelArgs extends LayerArgs {
@@ -95,17 +97,17 @@ export class Model extends Layer {
    * Saves the model as a `.keras` archive (config, weights, optimizer state) — Keras `model.save`.
    * The zip/HDF5 helpers load lazily, so inference bundles that never save stay small.
    */
-  async save(filepath: unknown, options: Record<string, unknown> = {}): Promise<void> {
+  async save(filepath: SaveTarget, options: SaveModelOptions = {}): Promise<void> {
     const { saveModel } = await import('../saving/saveModel.js')
     return saveModel(this, filepath, options)
   }
   /** Saves weights only (`.weights.h5`, or sharded `.weights.json`) — Keras `save_weights`. */
-  async saveWeights(filepath: unknown, options: Record<string, unknown> = {}): Promise<void> {
+  async saveWeights(filepath: SaveTarget, options: SaveWeightsOptions = {}): Promise<void> {
     const { saveWeights } = await import('../saving/saveModel.js')
     return saveWeights(this, filepath, options)
   }
   /** Loads weights saved by `saveWeights` or Keras (`.weights.h5`, `.keras`, legacy `.h5`) — Keras `load_weights`. */
-  async loadWeights(filepath: unknown, options: Record<string, unknown> = {}): Promise<void> {
+  async loadWeights(filepath: LoadSource, options: LoadWeightsOptions = {}): Promise<void> {
     const { loadWeights } = await import('../saving/saveModel.js')
     return loadWeights(this, filepath, options)
   }

@@ -3,7 +3,7 @@
  * trainer plugin registry of @kx/layers). One train step = forward, loss (+ regularization),
  * gradients by core autodiff, optimizer update, metric updates — all inside a memory scope.
  */
-import { InvalidArgumentError, Tensor, Variable, fmt, tidy, valueAndGrad, treeFlatten, treeUnflatten, tensor, allocTyped, type TreeDef } from '@kx/core'
+import { InvalidArgumentError, Tensor, Variable, fmt, tidy, valueAndGrad, jit, getBackend, treeFlatten, treeUnflatten, tensor, allocTyped, type TreeDef } from '@kx/core'
 import * as ops from '@kx/ops-numpy'
 import type { Model, TrainerPlugin } from '@kx/layers'
 import { CompileLoss, CompileMetrics, Mean } from './compileUtils.js'
@@ -21,6 +21,7 @@ interface CompiledState {
   metrics: CompileMetrics
   lossTracker: Mean
   options: Record<string, unknown>
+  jitTrainStep?: (x: unknown, y: unknown, sw: unknown, size: number) => void
 }
 
 function stateOf(model: Model, method: string): CompiledState {
@@ -63,32 +64,49 @@ function classSampleWeights(y: unknown, classWeight: Record<string, number>): Te
   return ops.take(tensor(table), idx)
 }
 
+/** The train step proper: forward, loss (+ regularization), gradients, update, metrics. */
+function trainStepBody(model: Model, s: CompiledState, x: unknown, y: unknown, sw: unknown, size: number): void {
+  const vars = model.trainableWeights
+  const lossFn = (_v: Variable[]): [Tensor, unknown] => {
+    model.clearLosses()
+    const yPred = model.apply(x, { training: true })
+    let loss = s.loss.apply(model, y, yPred, sw)
+    const reg = model.losses
+    if (reg.length) loss = ops.add(loss, ops.sum(ops.stack(reg.map((r) => ops.sum(r)))))
+    return [loss, yPred]
+  }
+  let loss: Tensor
+  let yPred: unknown
+  if (vars.length === 0) {
+    ;[loss, yPred] = lossFn([])
+  } else {
+    const [value, grads] = valueAndGrad(lossFn, { hasAux: true })(vars) as [[Tensor, unknown], Tensor[]]
+    ;[loss, yPred] = value
+    s.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]!] as [Tensor, Variable]))
+  }
+  s.lossTracker.updateState(loss, size)
+  if (!s.metrics.built) s.metrics.build(model, y, yPred)
+  s.metrics.updateState(y, yPred, sw)
+}
+
+/** Whether steps run as one compiled graph: `jitCompile` true, or 'auto' (default) on graph backends. */
+function wantsJit(s: CompiledState): boolean {
+  const opt = s.options['jitCompile'] ?? 'auto'
+  if (opt === false || s.options['runEagerly'] === true) return false
+  return opt === true || getBackend().capabilities.compilesGraphs
+}
+
 function trainStep(model: Model, s: CompiledState, batch: Batch, classWeight?: Record<string, number>): void {
+  let sw = batch.sampleWeight
   tidy(() => {
-    const vars = model.trainableWeights
-    let sw = batch.sampleWeight
     if (classWeight && sw === undefined) sw = classSampleWeights(batch.y, classWeight)
-    const lossFn = (_v: Variable[]): [Tensor, unknown] => {
-      model.clearLosses()
-      const yPred = model.apply(batch.x, { training: true })
-      let loss = s.loss.apply(model, batch.y, yPred, sw)
-      const reg = model.losses
-      if (reg.length) loss = ops.add(loss, ops.sum(ops.stack(reg.map((r) => ops.sum(r)))))
-      return [loss, yPred]
-    }
-    let loss: Tensor
-    let yPred: unknown
-    if (vars.length === 0) {
-      ;[loss, yPred] = lossFn([])
-    } else {
-      const [value, grads] = valueAndGrad(lossFn, { hasAux: true })(vars) as [[Tensor, unknown], Tensor[]]
-      ;[loss, yPred] = value
-      s.optimizer.applyGradients(grads.map((g, i) => [g, vars[i]!] as [Tensor, Variable]))
-    }
-    s.lossTracker.updateState(loss, batch.size)
-    if (!s.metrics.built) s.metrics.build(model, batch.y, yPred)
-    s.metrics.updateState(batch.y, yPred, sw)
+    // NOTE: the first step runs eagerly so optimizer slots and metric state exist before tracing.
+    if (s.jitTrainStep) s.jitTrainStep(batch.x, batch.y, sw ?? null, batch.size)
+    else trainStepBody(model, s, batch.x, batch.y, sw, batch.size)
   })
+  if (!s.jitTrainStep && wantsJit(s)) {
+    s.jitTrainStep = jit((x: unknown, y: unknown, w: unknown, size: number) => { trainStepBody(model, s, x, y, w ?? undefined, size) })
+  }
 }
 
 function testStep(model: Model, s: CompiledState, batch: Batch): void {
