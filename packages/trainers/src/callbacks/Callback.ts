@@ -57,8 +57,15 @@ export class CallbackList {
     return this.callbacks.some((c) => hooks.some((h) => (c as unknown as Record<string, unknown>)[h] !== (Callback.prototype as unknown as Record<string, unknown>)[h]))
   }
   async call(hook: Hook, ...args: unknown[]): Promise<void> {
+    // NOTE: like Keras's pythonify_logs, the callbacks of one call share one copy of the logs with
+    // sorted keys, `{}` when the loop gave none (a callback may add keys for the ones after it).
+    const at = /Epoch|Batch/.test(hook) ? 1 : 0
+    const a = args.slice(0, at + 1)
+    while (a.length <= at) a.push(undefined)
+    const logs = (a[at] ?? {}) as Record<string, unknown>
+    a[at] = Object.fromEntries(Object.keys(logs).sort().map((k) => [k, logs[k]]))
     for (const c of this.callbacks) {
-      const r = (c[hook] as (...a: unknown[]) => void | Promise<void>).apply(c, args)
+      const r = (c[hook] as (...x: unknown[]) => void | Promise<void>).apply(c, a)
       if (r instanceof Promise) await r
     }
   }

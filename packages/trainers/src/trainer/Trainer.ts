@@ -181,12 +181,17 @@ async function fit(model: Model, x: unknown, y?: unknown, options: Record<string
   const steps = train ? Math.min(stepsPerEpoch ?? Infinity, train.numBatches(batchSize)) : stepsPerEpoch
   const history = new History()
   const user = (options['callbacks'] as Callback[] | undefined) ?? []
-  const cbs = new CallbackList([...(verbose ? [new ProgbarLogger()] : []), ...user, history], model, { epochs, steps, verbose })
+  // Keras's CallbackList order: the user's callbacks, then History, then the progress bar.
+  const cbs = new CallbackList([...user, history, ...(verbose ? [new ProgbarLogger()] : [])], model, { epochs, steps, verbose })
   const batchLogs = verbose === 1 || cbs.needsBatchLogs('Train')
   model.stopTraining = false
   await cbs.call('onTrainBegin')
+  // A callback may move the start (BackupAndRestore resuming; Keras `model._initial_epoch`).
+  const resumeAt = model.trainerState['initialEpoch']
+  delete model.trainerState['initialEpoch']
+  const startEpoch = typeof resumeAt === 'number' ? resumeAt : initialEpoch
   let lastLogs: Logs = {}
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+  for (let epoch = startEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     resetMetrics(s)
     await cbs.call('onEpochBegin', epoch)
     const order = train && shuffle ? permutation(train.size) : undefined
@@ -209,12 +214,13 @@ async function fit(model: Model, x: unknown, y?: unknown, options: Record<string
     }
     const epochLogs = await readLogs(s)
     if ((val || valStream) && (epoch + 1) % validationFreq === 0) {
-      const valLogs = await runEvaluation(model, s, val, valStream, (options['validationBatchSize'] as number | undefined) ?? batchSize, options['validationSteps'] as number | undefined, undefined)
+      const valLogs = await runEvaluation(model, s, val, valStream, (options['validationBatchSize'] as number | undefined) ?? batchSize, options['validationSteps'] as number | undefined, cbs)
       for (const [k, v] of Object.entries(valLogs)) epochLogs[`val_${k}`] = v
     }
     lastLogs = epochLogs
     await cbs.call('onEpochEnd', epoch, epochLogs)
   }
+  if (epochs > 0) s.optimizer.finalizeVariableValues(model.trainableWeights)
   await cbs.call('onTrainEnd', lastLogs)
   ;(model as { history?: History }).history = history
   return history
@@ -227,13 +233,14 @@ function disposeBatch(b: Batch): void {
 async function runEvaluation(model: Model, s: CompiledState, data: ArrayDataset | undefined, stream: unknown, batchSize: number, steps: number | undefined, cbs: CallbackList | undefined): Promise<Logs> {
   resetMetrics(s)
   await cbs?.call('onTestBegin')
+  const batchLogs = cbs?.needsBatchLogs('Test') ?? false
   const source: Iterable<Batch> | AsyncIterable<Batch> = data ? data.batches(batchSize) : streamBatches(stream as AsyncIterable<unknown>, steps)
   let step = 0
   for await (const batch of source) {
     if (steps !== undefined && step >= steps) { disposeBatch(batch); break }
     await cbs?.call('onTestBatchBegin', step)
     try { testStep(model, s, batch) } finally { disposeBatch(batch) }
-    await cbs?.call('onTestBatchEnd', step, {})
+    await cbs?.call('onTestBatchEnd', step, batchLogs ? await readLogs(s) : {})
     step++
   }
   const logs = await readLogs(s)
@@ -262,7 +269,11 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
   const source: Iterable<Batch> | AsyncIterable<Batch> = data ? data.batches(batchSize) : streamBatches(x as AsyncIterable<unknown>, options['steps'] as number | undefined)
   const chunks: { values: ArrayLike<number>[]; shape: number[]; dtype: Tensor['dtype'] }[] = []
   let def: TreeDef | undefined
+  const cbs = new CallbackList((options['callbacks'] as Callback[] | undefined) ?? [], model, { verbose: (options['verbose'] as number | undefined) ?? 1 })
+  await cbs.call('onPredictBegin')
+  let step = 0
   for await (const batch of source) {
+    await cbs.call('onPredictBatchBegin', step)
     let outs: Tensor[]
     try {
       outs = tidy(() => {
@@ -276,9 +287,11 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
       const t = outs[i]!
       const c = (chunks[i] ??= { values: [], shape: t.shape.slice(1), dtype: t.dtype })
       c.values.push(await t.data())
-      t.dispose()
     }
+    try { await cbs.call('onPredictBatchEnd', step, { outputs: treeUnflatten(def!, outs) }) } finally { for (const t of outs) t.dispose() }
+    step++
   }
+  await cbs.call('onPredictEnd')
   if (!def) throw new InvalidArgumentError('predict() received no data.')
   const merged = chunks.map((c) => {
     const total = c.values.reduce((a, v) => a + v.length, 0)
