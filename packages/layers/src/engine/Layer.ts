@@ -220,7 +220,15 @@ export class Layer {
     const callOptions: CallOptions = { ...options, ...(training !== undefined ? { training } : {}), ...(mask !== undefined ? { mask } : {}) }
     const symbolic = flat.some((t) => t.isSymbolic)
     const policyDtype = this.computeDtype !== this.variableDtype ? this.computeDtype : undefined
-    const outputs = withCallContext(training, () => withAutocast(policyDtype, () => this.call(callInputs, callOptions)))
+    let outputs = withCallContext(training, () => withAutocast(policyDtype, () => this.call(callInputs, callOptions)))
+    // NOTE: a symbolic call that returns one of its inputs (Dropout at inference, Identity) must still
+    // produce a new KerasTensor, or the node's output would overwrite its input's history.
+    if (symbolic) {
+      const [outs, outDef] = treeFlatten(outputs, isTensor)
+      if (outs.some((o) => flat.includes(o) || castFlat.includes(o))) {
+        outputs = treeUnflatten(outDef, outs.map((o) => (flat.includes(o) || castFlat.includes(o) ? new KerasTensor((o as KerasTensor).symbolicShape, o.dtype) : o)))
+      }
+    }
     if (this.supportsMasking || mask !== undefined) {
       const outMask = this.computeMask(callInputs, mask ?? null)
       const [outs] = treeFlatten(outputs, isTensor)
@@ -251,9 +259,11 @@ export class Layer {
 
   private recordNode(inputs: unknown, flat: readonly Tensor[], outputs: unknown, options: CallOptions): void {
     const [outs] = treeFlatten(outputs, isTensor)
-    const kts = flat.filter((t): t is KerasTensor => t.isSymbolic)
     const kwargs: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(options)) if (k !== 'training' && v !== undefined && k !== 'mask') kwargs[k] = v
+    // Tensors passed as options (initialState, attentionMask…) are graph inputs of the node too.
+    const [kwTensors] = treeFlatten(kwargs, isTensor)
+    const kts = [...flat, ...kwTensors].filter((t): t is KerasTensor => t.isSymbolic)
     const node = new Node(this, inputs, kwargs, kts, outs as KerasTensor[])
     const nodeIndex = this.inboundNodes.length
     this.inboundNodes.push(node)

@@ -187,12 +187,14 @@ export class Functional extends Model {
     this.inputs.forEach((kt, i) => values.set(kt.id, castInput(flat[i]!, kt)))
     for (const node of this.nodes) {
       if (node.isInput) continue
-      const args = mapKerasTensors(node.callArgs, (kt) => {
+      const valueOf = (kt: KerasTensor): Tensor => {
         const v = values.get(kt.id)
         if (!v) throw new InvalidArgumentError(`Graph disconnected: cannot obtain the value of tensor ${kt.name ?? kt.id} for layer "${node.layer.name}".`)
         return v
-      })
-      const out = node.layer.apply(args, { ...node.callKwargs, ...(options.training !== undefined ? { training: options.training } : {}) })
+      }
+      const args = mapKerasTensors(node.callArgs, valueOf)
+      const kwargs = mapKerasTensors(node.callKwargs, valueOf) as Record<string, unknown>
+      const out = node.layer.apply(args, { ...kwargs, ...(options.training !== undefined ? { training: options.training } : {}) })
       const [outs] = treeFlatten(out, isTensor)
       node.outputs.forEach((kt, i) => values.set(kt.id, outs[i]!))
     }

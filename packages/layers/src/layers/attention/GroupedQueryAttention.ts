@@ -1,0 +1,256 @@
+/**
+ * @file `GroupedQueryAttention` (Keras `keras.layers.GroupQueryAttention`, class `GroupedQueryAttention`;
+ * Ainslie et al. 2023): `numQueryHeads` query heads share `numKeyValueHeads` key/value heads, through
+ * `dotProductAttention` (which reads shared heads directly) or einsum + masked softmax when scores
+ * are returned or dropout is on.
+ */
+import { InvalidArgumentError, type Dim, type Tensor } from '@kx/core'
+import { cast, einsum, expandDims, multiply, repeat } from '@kx/ops-numpy'
+import { dotProductAttention } from '@kx/ops-nn'
+import { Layer, type ShapeLike } from '../../engine/Layer.js'
+import { getKerasMask } from '../../engine/context.js'
+import { EinsumDense } from '../core/EinsumDense.js'
+import { Softmax } from '../activations/activation-layers.js'
+import { Dropout } from '../regularization/dropout.js'
+import {
+  addActivityLoss, constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
+  type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
+} from '../common.js'
+import type { Constraint } from '../../constraints/constraints.js'
+import type { Regularizer } from '../../regularizers/regularizers.js'
+import { causalMask } from './Attention.js'
+import { computeAttentionMask, applyKeepingCallMasks, shapesDictConfig, shapesFromDict, slidingWindowArg, sublayerOptions, type SublayerOptions } from './attention-common.js'
+import { attentionInputs, type MultiHeadAttentionCallOptions } from './MultiHeadAttention.js'
+
+/** Options of `GroupedQueryAttention`. */
+export interface GroupedQueryAttentionArgs extends ZooLayerArgs {
+  /** Size of each attention head. */
+  readonly headDim: number
+  readonly numQueryHeads: number
+  /** Must divide `numQueryHeads`. */
+  readonly numKeyValueHeads: number
+  readonly dropout?: number
+  readonly useBias?: boolean
+  readonly slidingWindow?: number | null
+  /** Accepted for Keras compatibility; the fused kernel is used when the backend has one. */
+  readonly flashAttention?: boolean | null
+  readonly kernelInitializer?: InitializerIdentifier
+  readonly biasInitializer?: InitializerIdentifier
+  readonly kernelRegularizer?: RegularizerIdentifier
+  readonly biasRegularizer?: RegularizerIdentifier
+  readonly kernelConstraint?: ConstraintIdentifier
+  readonly biasConstraint?: ConstraintIdentifier
+  readonly useGate?: boolean
+  readonly seed?: number | null
+}
+
+/**
+ * Grouped-query attention: like multi-head attention, but groups of query heads share one key/value
+ * head (`numQueryHeads / numKeyValueHeads` per group), which shrinks the key/value projections and caches.
+ * Inputs `[query, value]` or `[query, value, key]`; the output has the query's shape.
+ *
+ * When to use: decoder Transformers (LLaMA-style) where key/value memory matters.
+ *
+ * @example
+ * ```ts
+ * const gqa = new GroupedQueryAttention({ headDim: 16, numQueryHeads: 8, numKeyValueHeads: 2 })
+ * const y = gqa.apply([x, x], { useCausalMask: true })
+ * ```
+ */
+export class GroupedQueryAttention extends Layer {
+  // NOTE: Keras serializes the class under its exported name, `GroupQueryAttention`.
+  static readonly className: string = 'GroupQueryAttention'
+  /** Keras's private attribute names (the `.keras` weight paths). */
+  static readonly kerasAttributeNames: Readonly<Record<string, string>> = {
+    queryDense: '_query_dense', keyDense: '_key_dense', gateDense: '_gate_dense', valueDense: '_value_dense',
+    softmax: '_softmax', dropoutLayer: '_dropout_layer', outputDense: '_output_dense',
+  }
+  readonly headDim: number
+  readonly numQueryHeads: number
+  readonly numKeyValueHeads: number
+  readonly numRepeats: number
+  readonly dropout: number
+  readonly useBias: boolean
+  readonly useGate: boolean
+  readonly slidingWindow: number | null
+  readonly flashAttention: boolean
+  readonly kernelInitializer: InitializerLike
+  readonly biasInitializer: InitializerLike
+  readonly kernelRegularizer: Regularizer | null
+  readonly biasRegularizer: Regularizer | null
+  readonly activityRegularizer: Regularizer | null
+  readonly kernelConstraint: Constraint | null
+  readonly biasConstraint: Constraint | null
+  readonly seed: number | null
+  featureDim: number | null = null
+  private readonly _callMasks = new Map<Tensor, unknown>()
+  // Sub-layers in Keras's creation order (their weights list in this order).
+  queryDense: EinsumDense | undefined
+  keyDense: EinsumDense | undefined
+  gateDense: EinsumDense | undefined
+  valueDense: EinsumDense | undefined
+  softmax: Softmax | undefined
+  dropoutLayer: Dropout | undefined
+  outputDense: EinsumDense | undefined
+
+  constructor(args: GroupedQueryAttentionArgs) {
+    super(args)
+    this.supportsMasking = true
+    this.headDim = args.headDim
+    this.numQueryHeads = args.numQueryHeads
+    this.numKeyValueHeads = args.numKeyValueHeads
+    if (this.numQueryHeads % this.numKeyValueHeads !== 0) throw new InvalidArgumentError('`num_query_heads` must be divisible by `num_key_value_heads`.')
+    this.numRepeats = this.numQueryHeads / this.numKeyValueHeads
+    this.dropout = args.dropout ?? 0
+    this.useBias = args.useBias ?? true
+    this.useGate = args.useGate ?? false
+    this.slidingWindow = slidingWindowArg(args.slidingWindow)
+    this.flashAttention = args.flashAttention ?? false
+    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
+    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
+    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
+    this.biasRegularizer = regularizerArg(args.biasRegularizer)
+    this.activityRegularizer = regularizerArg(args.activityRegularizer)
+    this.kernelConstraint = constraintArg(args.kernelConstraint)
+    this.biasConstraint = constraintArg(args.biasConstraint)
+    this.seed = args.seed ?? null
+    if (this.flashAttention && this.dropout > 0) {
+      throw new InvalidArgumentError('Dropout is not supported when flash attention is enabled. Please set dropout to 0.0 to use flash attention.')
+    }
+  }
+
+  private common(): SublayerOptions {
+    return sublayerOptions({
+      kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer, kernelRegularizer: this.kernelRegularizer,
+      biasRegularizer: this.biasRegularizer, activityRegularizer: this.activityRegularizer, kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint, dtype: this.dtypePolicy,
+    })
+  }
+
+  private dense(equation: string, outputShape: (number | null)[], bias: string, name: string, inputShape: readonly Dim[], activation?: string): EinsumDense {
+    const layer = new EinsumDense({ equation, outputShape, biasAxes: this.useBias ? bias : null, name, ...(activation ? { activation } : {}), ...this.common() })
+    layer.buildShapes = inputShape
+    layer.build(inputShape)
+    layer.built = true
+    return layer
+  }
+
+  override build(inputShape: ShapeLike): void {
+    const [qShape, vShape, kShape0] = inputShape as readonly (readonly Dim[])[]
+    const kShape = kShape0 ?? vShape!
+    this.featureDim = qShape!.at(-1) as number
+    const h = this.headDim
+    this.queryDense = this.dense('bqm,muh->bquh', [null, this.numQueryHeads, h], 'uh', 'query', qShape!)
+    this.keyDense = this.dense('bkm,mvh->bkvh', [null, this.numKeyValueHeads, h], 'vh', 'key', kShape)
+    if (this.useGate) this.gateDense = this.dense('bqm,muh->bquh', [null, this.numQueryHeads, h], 'uh', 'gate', qShape!, 'sigmoid')
+    this.valueDense = this.dense('bkm,mvh->bkvh', [null, this.numKeyValueHeads, h], 'vh', 'value', vShape!)
+    this.softmax = new Softmax({ axis: -1, dtype: this.dtypePolicy })
+    this.dropoutLayer = new Dropout({ rate: this.dropout, dtype: this.dtypePolicy, seed: this.seed })
+    this.outputDense = this.dense('bquh,uhm->bqm', [null, this.featureDim], 'm', 'attention_output', [null, null, this.numQueryHeads, h])
+    this.built = true
+  }
+
+  private computeAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, training: boolean | undefined, returnScores: boolean, causalOnly: boolean): [Tensor, Tensor | null] {
+    if (this.flashAttention && returnScores) {
+      throw new InvalidArgumentError('Returning attention scores is not supported when flash attention is enabled. Please disable flash attention to access attention scores.')
+    }
+    const scale = 1 / Math.sqrt(this.headDim)
+    if (!(this.dropout > 0 || returnScores)) {
+      // NOTE: `dotProductAttention` maps query head n to key/value head ⌊n / repeats⌋, as `repeat` does.
+      if (causalOnly) return [dotProductAttention(q, k, v, { scale, isCausal: true }), null]
+      let m = mask
+      while (m && m.shape.length < 4) m = expandDims(m, -3)
+      return [dotProductAttention(q, k, v, { mask: m, scale }), null]
+    }
+    const kr = repeat(k, this.numRepeats, { axis: 2 })
+    const vr = repeat(v, this.numRepeats, { axis: 2 })
+    let m = causalOnly ? causalMask(q.shape[1] as number, v.shape[1] as number) : mask
+    let scores = einsum('bquh,bkuh->buqk', multiply(q, cast(scale, q.dtype)), kr)
+    while (m && m.shape.length < scores.shape.length) m = expandDims(m, -3)
+    scores = this.softmax!.apply(scores, m ? { mask: m } : {}) as Tensor
+    const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(scores, training === undefined ? {} : { training }) as Tensor) : scores
+    return [einsum('buqk,bkuh->bquh', dropped, vr), scores]
+  }
+
+  override call(inputs: unknown, options: MultiHeadAttentionCallOptions = {}): unknown {
+    const [query, value, key0] = attentionInputs(inputs, 'GroupedQueryAttention')
+    const key = key0 ?? value
+    const m = Array.isArray(options.mask) ? (options.mask as (Tensor | null | undefined)[]) : []
+    const queryMask = options.queryMask ?? m[0] ?? null
+    const valueMask = options.valueMask ?? m[1] ?? null
+    const keyMask = options.keyMask ?? m[2] ?? null
+    const useCausal = options.useCausalMask ?? false
+    const attentionMask = options.attentionMask ?? null
+    const causalOnly = useCausal && !queryMask && !valueMask && !keyMask && !attentionMask && this.slidingWindow === null
+    const mask = causalOnly ? null : computeAttentionMask(query, value, {
+      queryMask, valueMask, keyMask, attentionMask, useCausalMask: useCausal, slidingWindow: this.slidingWindow,
+    })
+    const noMask = { mask: null }
+    const gate = this.gateDense ? (this.gateDense.apply(query, noMask) as Tensor) : null
+    const q = this.queryDense!.apply(query, noMask) as Tensor
+    const k = this.keyDense!.apply(key, noMask) as Tensor
+    const v = this.valueDense!.apply(value, noMask) as Tensor
+    const returnScores = options.returnAttentionScores ?? false
+    const [att, scores] = this.computeAttention(q, k, v, mask, options.training, returnScores, causalOnly)
+    const out = this.outputDense!.apply(gate ? multiply(att, gate) : att, noMask) as Tensor
+    addActivityLoss(this, this.activityRegularizer, out)
+    if (returnScores && scores) {
+      const m = getKerasMask(scores)
+      if (m) this._callMasks.set(scores, m)
+    }
+    return returnScores ? [out, scores] : out
+  }
+
+  override apply(inputs: unknown, options: MultiHeadAttentionCallOptions = {}): any {
+    return applyKeepingCallMasks(() => super.apply(inputs, options), (o) => (Array.isArray(o) ? (o as Tensor[]) : [o as Tensor]), this._callMasks)
+  }
+
+  /** Keras's `{shapes_dict: {query_shape, value_shape, key_shape?}}`. */
+  override getBuildConfig(): Record<string, unknown> | null { return shapesDictConfig(this.buildShapes) }
+  override buildFromConfig(config: Record<string, unknown> | null | undefined): void {
+    const shapes = shapesFromDict(config)
+    if (!shapes) { super.buildFromConfig(config); return }
+    if (this.built) return
+    this.buildShapes = shapes
+    this.build(shapes as ShapeLike)
+    this.built = true
+  }
+
+  override computeMask(inputs: unknown, mask: unknown): unknown {
+    void inputs
+    return Array.isArray(mask) ? (mask[0] ?? null) : null
+  }
+
+  override computeOutputShape(inputShape: ShapeLike): Dim[] {
+    const [q, v, k] = inputShape as readonly (readonly Dim[])[]
+    const key = k ?? v!
+    if (q!.at(-1) !== v!.at(-1)) {
+      throw new InvalidArgumentError(`The last dimension of \`query_shape\` and \`value_shape\` must be equal, but are ${q!.at(-1)}, ${v!.at(-1)}. Received: query_shape=${JSON.stringify(q)}, value_shape=${JSON.stringify(v)}`)
+    }
+    if (JSON.stringify(v!.slice(1, -1)) !== JSON.stringify(key.slice(1, -1))) {
+      throw new InvalidArgumentError(`All dimensions of \`value\` and \`key\`, except the last one, must be equal. Received: value_shape=${JSON.stringify(v)} and key_shape=${JSON.stringify(key)}`)
+    }
+    return q!.slice()
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      head_dim: this.headDim,
+      num_query_heads: this.numQueryHeads,
+      num_key_value_heads: this.numKeyValueHeads,
+      use_bias: this.useBias,
+      use_gate: this.useGate,
+      sliding_window: this.slidingWindow,
+      dropout: this.dropout,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      activity_regularizer: serializeRegularizer(this.activityRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
+      seed: this.seed,
+    }
+  }
+}
