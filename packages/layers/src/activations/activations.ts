@@ -7,7 +7,7 @@
 import { FileFormatError, InvalidArgumentError, fmt, lax, type Tensor } from '@kx/core'
 import * as nn from '@kx/ops-nn'
 import { sanitize } from '../engine/serialization.js'
-import { add, greater, mul, neg, sub, where, clip } from '../layers/ops.js'
+import { add, clip, greater, multiply, negative, subtract, where } from '@kx/ops-numpy'
 
 /** An activation function: one tensor in, one tensor out. */
 export type ActivationFn = (x: Tensor) => Tensor
@@ -37,14 +37,14 @@ export function relu(x: Tensor, options: ReluOptions = {}): Tensor {
   const th = options.threshold ?? 0
   if (slope !== 0 && maxValue === null && th === 0) return nn.leakyRelu(x, { negativeSlope: slope })
   let negativePart: Tensor | null = null
-  if (slope !== 0) negativePart = th !== 0 ? nn.relu(add(neg(x), th)) : nn.relu(neg(x))
+  if (slope !== 0) negativePart = th !== 0 ? nn.relu(add(negative(x), th)) : nn.relu(negative(x))
   let clipMax = maxValue !== null
   let y: Tensor
   if (th !== 0) y = where(greater(x, th), x, 0)
   else if (maxValue === 6) { y = nn.relu6(x); clipMax = false }
   else y = nn.relu(x)
   if (clipMax) y = clip(y, 0, maxValue as number)
-  if (negativePart) y = sub(y, mul(negativePart, slope))
+  if (negativePart) y = subtract(y, multiply(negativePart, slope))
   return y
 }
 
@@ -104,7 +104,7 @@ export function hardSilu(x: Tensor): Tensor { return nn.hardSilu(x) }
 /** The identity. @example `linear(x)` */
 export function linear(x: Tensor): Tensor { return x }
 /** `x · tanh(softplus(x))`. @example `mish(x)` */
-export function mish(x: Tensor): Tensor { return mul(x, lax.tanh(nn.softplus(x))) }
+export function mish(x: Tensor): Tensor { return multiply(x, lax.tanh(nn.softplus(x))) }
 /** Log-softmax over `axis` (default −1). @example `logSoftmax(x)` */
 export function logSoftmax(x: Tensor, options: { axis?: number | readonly number[] } = {}): Tensor { return nn.logSoftmax(x, { axis: options.axis ?? -1 }) }
 /** `−softplus(−x)`. @example `logSigmoid(x)` */

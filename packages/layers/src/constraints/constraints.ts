@@ -2,11 +2,11 @@
  * @file `keras.constraints`: MaxNorm, MinMaxNorm, NonNeg, UnitNorm (projections applied to a weight
  * after each optimizer update) and the registry behind `get` / `serialize` / `deserialize`.
  */
-import { InvalidArgumentError, fmt, lax, epsilon, type Tensor } from '@kx/core'
+import { InvalidArgumentError, fmt, epsilon, type Tensor } from '@kx/core'
+import { add, clip, divide, maximum, multiply, sqrt, square, sum } from '@kx/ops-numpy'
 import { ClassRegistry, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
 import { camelArgs } from '../initializers/Initializer.js'
 import { serializeKerasObject } from '../initializers/registry.js'
-import { add, mul, div, sum, square, maximum, clip } from '../layers/ops.js'
 
 /**
  * Base class of constraints: `apply(w)` returns the projected weight (the identity here).
@@ -26,7 +26,7 @@ export class Constraint {
 }
 
 type Axis = number | readonly number[]
-const norms = (w: Tensor, axis: Axis): Tensor => lax.sqrt(sum(square(w), axis as number | number[], true))
+const norms = (w: Tensor, axis: Axis): Tensor => sqrt(sum(square(w), { axis, keepdims: true }))
 const axisConfig = (a: Axis): number | number[] => (typeof a === 'number' ? a : [...a])
 
 /**
@@ -49,7 +49,7 @@ export class MaxNorm extends Constraint {
   override apply(w: Tensor): Tensor {
     const n = norms(w, this.axis)
     const desired = clip(n, 0, this.maxValue)
-    return mul(w, div(desired, add(n, epsilon())))
+    return multiply(w, divide(desired, add(n, epsilon())))
   }
   override getConfig(): Record<string, unknown> { return { max_value: this.maxValue, axis: axisConfig(this.axis) } }
 }
@@ -82,7 +82,7 @@ export class UnitNorm extends Constraint {
     super()
     this.axis = args.axis ?? 0
   }
-  override apply(w: Tensor): Tensor { return div(w, add(norms(w, this.axis), epsilon())) }
+  override apply(w: Tensor): Tensor { return divide(w, add(norms(w, this.axis), epsilon())) }
   override getConfig(): Record<string, unknown> { return { axis: axisConfig(this.axis) } }
 }
 
@@ -110,8 +110,8 @@ export class MinMaxNorm extends Constraint {
   }
   override apply(w: Tensor): Tensor {
     const n = norms(w, this.axis)
-    const desired = add(mul(clip(n, this.minValue, this.maxValue), this.rate), mul(n, 1 - this.rate))
-    return mul(w, div(desired, add(n, epsilon())))
+    const desired = add(multiply(clip(n, this.minValue, this.maxValue), this.rate), multiply(n, 1 - this.rate))
+    return multiply(w, divide(desired, add(n, epsilon())))
   }
   override getConfig(): Record<string, unknown> { return { min_value: this.minValue, max_value: this.maxValue, rate: this.rate, axis: axisConfig(this.axis) } }
 }

@@ -3,9 +3,11 @@
  * TruncatedNormal, VarianceScaling and its Glorot/He/Lecun presets, Orthogonal. Seeded ones give
  * Keras-on-JAX's numbers; unseeded ones draw a fresh key from the global seed generator on each call.
  */
-import { InvalidArgumentError, ShapeError, bind, fmt, full, lax, floatx, type DType, type Tensor } from '@kx/core'
+import { InvalidArgumentError, SeedGenerator, ShapeError, bind, fmt, full, lax, floatx, type DType, type Tensor } from '@kx/core'
+import { random } from '@kx/ops-numpy'
 import { Initializer, camelArgs } from './Initializer.js'
-import { SeedGenerator, normal, truncatedNormal, uniform, type Seed } from './sampling.js'
+
+const { normal, truncatedNormal, uniform } = random
 
 /** A seed argument: an integer, a SeedGenerator, null/undefined (unseeded), or a serialized SeedGenerator. */
 export type InitializerSeed = number | SeedGenerator | null | undefined
@@ -31,9 +33,8 @@ export class RandomInitializer extends Initializer {
     this.seed = seed
     this.initSeed = seed
   }
-  /** The seed for one draw. */
   /** @internal The seed for one draw. */
-  get drawSeed(): Seed { return this.seed }
+  get drawSeed(): random.Seed { return this.seed }
   override getConfig(): Record<string, unknown> { return { seed: serializeSeed(this.initSeed) } }
 }
 
@@ -45,6 +46,21 @@ function serializeSeed(seed: number | SeedGenerator | null): unknown {
 /** Options of RandomNormal / TruncatedNormal. */
 export interface RandomNormalArgs { readonly mean?: number; readonly stddev?: number; readonly seed?: InitializerSeed }
 
+/** Base of RandomNormal and TruncatedNormal: `mean` and `stddev` (0 and 0.05), drawn by `draw`. */
+abstract class MeanStddevInitializer extends RandomInitializer {
+  readonly mean: number
+  readonly stddev: number
+  constructor(args: RandomNormalArgs, private readonly draw: typeof normal) {
+    super(args)
+    this.mean = args.mean ?? 0
+    this.stddev = args.stddev ?? 0.05
+  }
+  override apply(shape: readonly number[], dtype?: DType): Tensor {
+    return this.draw(shape, { mean: this.mean, stddev: this.stddev, dtype: dtype ?? floatx(), seed: this.drawSeed })
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), mean: this.mean, stddev: this.stddev } }
+}
+
 /**
  * Normal draws (Keras `random_normal`; mean 0, stddev 0.05).
  *
@@ -53,19 +69,9 @@ export interface RandomNormalArgs { readonly mean?: number; readonly stddev?: nu
  * new RandomNormal({ stddev: 1, seed: 42 }).apply([2, 3])
  * ```
  */
-export class RandomNormal extends RandomInitializer {
+export class RandomNormal extends MeanStddevInitializer {
   static override readonly className: string = 'RandomNormal'
-  readonly mean: number
-  readonly stddev: number
-  constructor(args: RandomNormalArgs = {}) {
-    super(args)
-    this.mean = args.mean ?? 0
-    this.stddev = args.stddev ?? 0.05
-  }
-  override apply(shape: readonly number[], dtype?: DType): Tensor {
-    return normal(shape, { mean: this.mean, stddev: this.stddev, dtype: dtype ?? floatx(), seed: this.drawSeed })
-  }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), mean: this.mean, stddev: this.stddev } }
+  constructor(args: RandomNormalArgs = {}) { super(args, normal) }
 }
 
 /**
@@ -76,19 +82,9 @@ export class RandomNormal extends RandomInitializer {
  * new TruncatedNormal({ stddev: 1, seed: 42 }).apply([2, 3])
  * ```
  */
-export class TruncatedNormal extends RandomInitializer {
+export class TruncatedNormal extends MeanStddevInitializer {
   static override readonly className: string = 'TruncatedNormal'
-  readonly mean: number
-  readonly stddev: number
-  constructor(args: RandomNormalArgs = {}) {
-    super(args)
-    this.mean = args.mean ?? 0
-    this.stddev = args.stddev ?? 0.05
-  }
-  override apply(shape: readonly number[], dtype?: DType): Tensor {
-    return truncatedNormal(shape, { mean: this.mean, stddev: this.stddev, dtype: dtype ?? floatx(), seed: this.drawSeed })
-  }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), mean: this.mean, stddev: this.stddev } }
+  constructor(args: RandomNormalArgs = {}) { super(args, truncatedNormal) }
 }
 
 /** Options of RandomUniform. */

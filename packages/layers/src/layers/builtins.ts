@@ -17,6 +17,7 @@ import { Cropping1D, Cropping2D, Cropping3D, ZeroPadding1D, ZeroPadding2D, ZeroP
 import { UpSampling1D, UpSampling2D, UpSampling3D } from './reshaping/up-sampling.js'
 import { registerBuiltinLayersB } from './builtins-b.js'
 import { registerBuiltinLayersRnn } from './builtins-rnn.js'
+import { registerBuiltinLayersPre } from './builtins-pre.js'
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merging/merge.js'
 
 // Keras class name first, then the export aliases Keras also accepts in configs.
@@ -47,4 +48,5 @@ export function registerBuiltinLayers(): void {
   for (const [cls, ...names] of BUILTINS) layerRegistry.register(cls as Deserializable, ...names)
   registerBuiltinLayersB()
   registerBuiltinLayersRnn()
+  registerBuiltinLayersPre()
 }

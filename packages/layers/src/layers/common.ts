@@ -3,13 +3,13 @@
  * constraint / activation identifiers, serializing them back into Keras's config keys, the
  * activity-regularizer loss, and tuple arguments (`padding`, `cropping`, `size`).
  */
-import { InvalidArgumentError, Tensor, fmt, imageDataFormat, lax, treeFlatten, type DType } from '@kx/core'
+import { InvalidArgumentError, Tensor, fmt, imageDataFormat, treeFlatten, type DType } from '@kx/core'
 import type { Layer, LayerArgs } from '../engine/Layer.js'
 import { Initializer } from '../initializers/Initializer.js'
 import { getRequired, serializeArg, type InitializerFn, type InitializerIdentifier } from '../initializers/registry.js'
 import { get as getRegularizer, serializeOptional as serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js'
 import { get as getConstraint, serializeOptional as serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js'
-import { div, scalar } from './ops.js'
+import { divide, multiply } from '@kx/ops-numpy'
 
 export type { InitializerIdentifier, RegularizerIdentifier, ConstraintIdentifier }
 
@@ -41,7 +41,7 @@ export function addActivityLoss(layer: Layer, regularizer: Regularizer | null, o
     let loss = regularizer.apply(out)
     if (out.shape.length > 0) {
       const batch = out.shape[0] as number
-      loss = batch === 0 ? lax.mul(loss, scalar(loss, 0)) : div(loss, batch)
+      loss = batch === 0 ? multiply(loss, 0) : divide(loss, batch)
     }
     layer.addLoss(loss)
   }

@@ -2,11 +2,12 @@
  * @file `keras.regularizers`: L1, L2, L1L2, OrthogonalRegularizer (penalties added to the loss) and
  * the registry behind `get` / `serialize` / `deserialize`.
  */
-import { InvalidArgumentError, ShapeError, fmt, lax, epsilon, type Tensor } from '@kx/core'
+import { InvalidArgumentError, ShapeError, fmt, full, type Tensor } from '@kx/core'
+import { abs, add, divide, eye, matmul, multiply, subtract, sum, square, transpose } from '@kx/ops-numpy'
+import { normalize } from '@kx/ops-nn'
 import { ClassRegistry, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
 import { camelArgs } from '../initializers/Initializer.js'
 import { serializeKerasObject } from '../initializers/registry.js'
-import { add, mul, div, sum, square, maximum, matmul, transpose, where, scalar } from '../layers/ops.js'
 
 /**
  * Base class of regularizers: `apply(x)` returns a scalar penalty.
@@ -20,7 +21,7 @@ export class Regularizer {
   static readonly className: string = 'Regularizer'
   get className(): string { return (this.constructor as typeof Regularizer).className }
   /** The penalty for a weight or activation tensor. */
-  apply(x: Tensor): Tensor { return scalar(x, 0) }
+  apply(x: Tensor): Tensor { return zero(x) }
   getConfig(): Record<string, unknown> {
     throw new InvalidArgumentError(`${this.className} does not implement getConfig()`)
   }
@@ -35,7 +36,9 @@ function validateFloat(value: unknown, name: string): number {
   return value
 }
 
-const absSum = (x: Tensor): Tensor => sum(lax.abs(x))
+const absSum = (x: Tensor): Tensor => sum(abs(x))
+/** `convert_to_tensor(0.0, dtype=x.dtype)`, on x's backend. */
+const zero = (x: Tensor): Tensor => full([], 0, x.dtype, x.isSymbolic ? undefined : x.backend)
 
 /**
  * `l1 · Σ|x| + l2 · Σx²` (Keras `L1L2`; both default 0).
@@ -55,9 +58,9 @@ export class L1L2 extends Regularizer {
     this.l2 = validateFloat(args.l2 ?? 0, 'l2')
   }
   override apply(x: Tensor): Tensor {
-    let r = scalar(x, 0)
-    if (this.l1 !== 0) r = add(r, mul(absSum(x), this.l1))
-    if (this.l2 !== 0) r = add(r, mul(sum(square(x)), this.l2))
+    let r = zero(x)
+    if (this.l1 !== 0) r = add(r, multiply(absSum(x), this.l1))
+    if (this.l2 !== 0) r = add(r, multiply(sum(square(x)), this.l2))
     return r
   }
   override getConfig(): Record<string, unknown> { return { l1: this.l1, l2: this.l2 } }
@@ -78,7 +81,7 @@ export class L1 extends Regularizer {
     super()
     this.l1 = validateFloat(args.l1 ?? 0.01, 'l1')
   }
-  override apply(x: Tensor): Tensor { return mul(absSum(x), this.l1) }
+  override apply(x: Tensor): Tensor { return multiply(absSum(x), this.l1) }
   override getConfig(): Record<string, unknown> { return { l1: this.l1 } }
 }
 
@@ -97,7 +100,7 @@ export class L2 extends Regularizer {
     super()
     this.l2 = validateFloat(args.l2 ?? 0.01, 'l2')
   }
-  override apply(x: Tensor): Tensor { return mul(sum(square(x)), this.l2) }
+  override apply(x: Tensor): Tensor { return multiply(sum(square(x)), this.l2) }
   override getConfig(): Record<string, unknown> { return { l2: this.l2 } }
 }
 
@@ -123,16 +126,12 @@ export class OrthogonalRegularizer extends Regularizer {
   }
   override apply(x: Tensor): Tensor {
     if (x.shape.length !== 2) throw new ShapeError(`Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape=${fmt(x.shape)}`)
-    const axis = this.mode === 'rows' ? 1 : 0
-    // ops.nn.normalize: x / max(‖x‖, ε) along the axis (order 2).
-    const norm = lax.sqrt(sum(square(x), axis, true))
-    const xn = div(x, maximum(norm, epsilon()))
+    const xn = normalize(x, { axis: this.mode === 'rows' ? 1 : 0 })
     const product = this.mode === 'rows' ? matmul(xn, transpose(xn)) : matmul(transpose(xn), xn)
     const size = x.shape[this.mode === 'rows' ? 0 : 1] as number
-    const eye = lax.eq(lax.iota('int32', [size, size], 0), lax.iota('int32', [size, size], 1))
-    const offDiag = where(eye, 0, product)
+    const offDiag = multiply(product, subtract(1, eye(size, { dtype: xn.dtype })))
     const numPairs = (size * (size - 1)) / 2
-    return div(mul(mul(sum(lax.abs(offDiag)), this.factor), 0.5), numPairs)
+    return divide(multiply(multiply(sum(abs(offDiag)), this.factor), 0.5), numPairs)
   }
   override getConfig(): Record<string, unknown> { return { factor: this.factor, mode: this.mode } }
 }

@@ -6,6 +6,7 @@
 import { FileFormatError, InvalidArgumentError, KxError, fmt, type DType, type TypedArray } from '@kx/core'
 import { Layer as LayerClass, type Layer } from '../engine/Layer.js'
 import { deserializeLayer, serializeLayer } from './serializeLib.js'
+import { withSafeMode } from '../layers/core/Lambda.js'
 import type { CustomObjects } from '../engine/serialization.js'
 import { H5Reader, H5Writer } from './h5.js'
 import { checkSiblingName, utf8Encode, type FileSink, type FileSource } from './io.js'
@@ -247,7 +248,10 @@ export interface LoadModelOptions {
   readonly customObjects?: CustomObjects
   /** Compile the model from its stored compile config when a trainer is registered (default true). */
   readonly compile?: boolean
-  /** Keras's safe mode (default true). kx never runs code from a file, in either mode. */
+  /**
+   * Keras's safe mode (default true): refuses `Lambda` layers. With `false`, Lambdas whose function
+   * is registered by name are restored; kx never runs code from a file, in either mode.
+   */
   readonly safeMode?: boolean
   /** Limits for archive members. */
   readonly limits?: ZipLimits
@@ -263,7 +267,7 @@ export const DEFAULT_MAX_WEIGHT_ELEMENTS = 2 ** 28
  * capped at `maxElements` values in total, so a config declaring absurd sizes fails fast instead
  * of allocating without bound.
  */
-export function modelFromConfig(config: unknown, where: string, customObjects?: CustomObjects, maxElements = DEFAULT_MAX_WEIGHT_ELEMENTS): Layer {
+export function modelFromConfig(config: unknown, where: string, customObjects?: CustomObjects, maxElements = DEFAULT_MAX_WEIGHT_ELEMENTS, safeMode = true): Layer {
   const proto = LayerClass.prototype as { addWeight: LayerClass['addWeight'] }
   const original = proto.addWeight
   let total = 0
@@ -278,7 +282,7 @@ export function modelFromConfig(config: unknown, where: string, customObjects?: 
     return original.call(this, options)
   }
   try {
-    return deserializeLayer(config, customObjects)
+    return withSafeMode(safeMode, () => deserializeLayer(config, customObjects))
   } catch (e) {
     if (e instanceof KxError) {
       const Ctor = e.constructor as new (m: string) => KxError
@@ -302,7 +306,7 @@ export async function loadKerasBytes(bytes: Uint8Array, label: string, options: 
   if (!zip.has(CONFIG)) throw new FileFormatError(`${label} has no ${CONFIG}; it is not a Keras model archive. Members: ${fmt(zip.names().slice(0, 20))}`)
   const config = expectObject(parseJson(await zip.read(CONFIG, MAX_CONFIG_BYTES), `${label}:${CONFIG}`), `${label}:${CONFIG}`)
   const weightsEntry = zip.entry(WEIGHTS_H5)
-  const model = modelFromConfig(config, `${label}:${CONFIG}`, options.customObjects, weightsEntry ? budgetFor(weightsEntry.size) : DEFAULT_MAX_WEIGHT_ELEMENTS)
+  const model = modelFromConfig(config, `${label}:${CONFIG}`, options.customObjects, weightsEntry ? budgetFor(weightsEntry.size) : DEFAULT_MAX_WEIGHT_ELEMENTS, options.safeMode ?? true)
   if ((options.compile ?? true) && config['compile_config']) applyCompileConfig(model, config['compile_config'], warn)
   if (zip.has(WEIGHTS_H5)) {
     const reader = await H5Reader.open(await zip.read(WEIGHTS_H5), `${label}:${WEIGHTS_H5}`)

@@ -88,16 +88,16 @@ export function isLegacyConfig(json: Record<string, unknown>): boolean {
  * await loadWeights(model, 'weights.h5')
  * ```
  */
-export function modelFromJson(json: string | Record<string, unknown>, options: { customObjects?: CustomObjects } = {}): Layer {
+export function modelFromJson(json: string | Record<string, unknown>, options: { customObjects?: CustomObjects; safeMode?: boolean } = {}): Layer {
   const where = 'model JSON'
   const parsed = typeof json === 'string' ? parseJson(json, where) : parseJson(JSON.stringify(json), where)
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    if (Array.isArray(parsed)) return modelFromConfig(upgradeLegacyConfig(parsed, 'keras2'), where, options.customObjects)
+    if (Array.isArray(parsed)) return modelFromConfig(upgradeLegacyConfig(parsed, 'keras2'), where, options.customObjects, undefined, options.safeMode ?? true)
     throw new FileFormatError(`${where}: expected a JSON object with "class_name" and "config". Received: ${fmt(parsed)}`)
   }
   const obj = parsed as Record<string, unknown>
   const config = isLegacyConfig(obj) ? upgradeLegacyConfig(obj, 'keras2') : obj
-  return modelFromConfig(config, where, options.customObjects)
+  return modelFromConfig(config, where, options.customObjects, undefined, options.safeMode ?? true)
 }
 
 // ---- Keras 3 → Keras 2 style (TF.js topology) ------------------------------------------------------

@@ -124,7 +124,7 @@ export function loadLegacyH5Model(r: H5Reader, options: LoadModelOptions = {}): 
   const cfg = expectObject(parseJson(raw, `${r.label}:model_config`), `${r.label}:model_config`)
   const version = r.attr('/', 'keras_version')
   const legacy = typeof version === 'string' ? !/^3\./.test(version) : isLegacyConfig(cfg)
-  const model = modelFromConfig(legacy ? upgradeLegacyConfig(cfg, 'keras2') : cfg, `${r.label}:model_config`, options.customObjects, budgetFor(r.byteLength))
+  const model = modelFromConfig(legacy ? upgradeLegacyConfig(cfg, 'keras2') : cfg, `${r.label}:model_config`, options.customObjects, budgetFor(r.byteLength), options.safeMode ?? true)
   if (!r.isGroup('model_weights')) throw new FileFormatError(`${r.label} has a model config but no "model_weights" group.`)
   loadLegacyWeights(model, r, { warn })
   if (options.compile ?? true) {

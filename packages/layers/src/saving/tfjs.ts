@@ -135,7 +135,7 @@ export async function loadLayersModelFromJson(json: Record<string, unknown>, sou
   const where = source.name
   const manifest = json['weightsManifest'] ?? []
   if (!Array.isArray(manifest)) throw new FileFormatError(`${where}: "weightsManifest" must be a list.`)
-  const model = modelFromConfig(upgradeLegacyConfig(topologyOf(json, where), 'tfjs'), where, options.customObjects, manifestBudget(manifest, where))
+  const model = modelFromConfig(upgradeLegacyConfig(topologyOf(json, where), 'tfjs'), where, options.customObjects, manifestBudget(manifest, where), options.safeMode ?? true)
   const all = new Map<string, { data: TypedArray; shape: number[] }>()
   for (const [gi, group] of manifest.entries()) {
     const g = expectObject(group, `${where}: weightsManifest[${gi}]`)
@@ -164,7 +164,7 @@ export async function loadLayersModel(source: LoadSource | TfjsIOHandler, option
   if (source && typeof source === 'object' && typeof h.load === 'function') {
     const art = await h.load()
     const where = 'TF.js IO handler'
-    const model = modelFromConfig(upgradeLegacyConfig(topologyOf({ modelTopology: art.modelTopology }, where), 'tfjs'), where, options.customObjects, manifestBudget([{ weights: art.weightSpecs ?? [] }], where))
+    const model = modelFromConfig(upgradeLegacyConfig(topologyOf({ modelTopology: art.modelTopology }, where), 'tfjs'), where, options.customObjects, manifestBudget([{ weights: art.weightSpecs ?? [] }], where), options.safeMode ?? true)
     const data = Array.isArray(art.weightData) ? art.weightData : art.weightData ? [art.weightData] : []
     const total = data.reduce((a, b) => a + b.byteLength, 0)
     const buf = new Uint8Array(total)

@@ -1,5 +1,5 @@
 /** @file Activation layers: Activation, ELU, LeakyReLU, PReLU, ReLU, Softmax (Keras `keras.layers.*`). */
-import { InvalidArgumentError, ShapeError, fmt, isBool, lax, type Dim, type Tensor, type Variable } from '@kx/core'
+import { InvalidArgumentError, ShapeError, fmt, isBool, type Dim, type Tensor, type Variable } from '@kx/core'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import * as activations from '../../activations/activations.js'
@@ -10,7 +10,7 @@ import {
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { add, greater, mul, neg, sub, where, max as reduceMax, sum } from '../ops.js'
+import { add, exp, greater, logsumexp, multiply, negative, subtract, where } from '@kx/ops-numpy'
 
 /** A layer without weights that maps inputs elementwise (built at construction, passes masks through). */
 abstract class ElementwiseLayer extends Layer {
@@ -169,7 +169,7 @@ export class PReLU extends Layer {
   override call(inputs: unknown): Tensor {
     const x = inputs as Tensor
     const pos = activations.relu(x)
-    const negPart = mul(neg(this.alpha.value), activations.relu(neg(x)))
+    const negPart = multiply(negative(this.alpha.value), activations.relu(negative(x)))
     return add(pos, negPart)
   }
   override computeOutputShape(inputShape: ShapeLike): Dim[] { return (inputShape as readonly Dim[]).slice() }
@@ -212,10 +212,7 @@ export class Softmax extends ElementwiseLayer {
     }
     let out: Tensor
     if (Array.isArray(this.axis) && this.axis.length > 1) {
-      // exp(x − logsumexp(x, axes))
-      const m = lax.stopGradientPrim(reduceMax(x, this.axis, true))
-      const e = lax.exp(sub(x, m))
-      out = lax.exp(sub(x, add(lax.log(sum(e, this.axis, true)), m)))
+      out = exp(subtract(x, logsumexp(x, { axis: this.axis, keepdims: true })))
     } else {
       const axis = Array.isArray(this.axis) ? this.axis[0]! : (this.axis as number)
       out = activations.softmax(x, { axis })

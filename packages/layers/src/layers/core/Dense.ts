@@ -10,7 +10,7 @@ import {
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { add, cast, matmul, matmulLast, mul } from '../ops.js'
+import { add, cast, matmul, multiply, tensordot } from '@kx/ops-numpy'
 
 /** Options of `Dense` (Keras's arguments, camelCased). */
 export interface DenseArgs extends ZooLayerArgs {
@@ -133,12 +133,12 @@ export class Dense extends Layer {
     if (!this.built) throw new InvalidArgumentError('You must build the layer before accessing `kernel`.')
     const k = this.kernelVar.value
     if (!this.loraEnabled) return k
-    const delta = mul(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
+    const delta = multiply(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
     return cast(add(k, delta), this.computeDtype)
   }
 
   override call(inputs: unknown): Tensor {
-    let y = matmulLast(inputs as Tensor, this.kernel)
+    let y = tensordot(inputs as Tensor, this.kernel, { axes: 1 })
     if (this.bias) y = add(y, this.bias.value)
     y = this.activation(y)
     addActivityLoss(this, this.activityRegularizer, y)

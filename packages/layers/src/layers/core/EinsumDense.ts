@@ -1,6 +1,6 @@
 /** @file `EinsumDense`: a dense layer whose contraction is any einsum equation `input,kernel->output` (Keras `EinsumDense`). */
 import { InvalidArgumentError, ShapeError, fmt, type Dim, type Tensor, type Variable } from '@kx/core'
-import { einsum } from '@kx/ops-numpy'
+import { add, cast, einsum, matmul, multiply, reshape } from '@kx/ops-numpy'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
@@ -12,7 +12,6 @@ import {
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { add, cast, matmul, mul, reshape } from '../ops.js'
 
 /** Options of `EinsumDense`. */
 export interface EinsumDenseArgs extends ZooLayerArgs {
@@ -171,7 +170,7 @@ export class EinsumDense extends Layer {
   get kernel(): Tensor {
     const k = this.kernelVar.value
     if (!this.loraEnabled) return k
-    const delta = mul(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
+    const delta = multiply(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
     return cast(add(k, reshape(delta, k.shape as number[])), this.computeDtype)
   }
 

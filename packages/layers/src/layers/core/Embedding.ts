@@ -1,5 +1,5 @@
 /** @file `Embedding` (index → dense vector lookup) and `ReversibleEmbedding` (also projects back to logits). */
-import { InvalidArgumentError, fmt, isInt, lax, type Dim, type Tensor, type Variable } from '@kx/core'
+import { InvalidArgumentError, fmt, lax, type Dim, type Tensor, type Variable } from '@kx/core'
 import { Layer, type CallOptions, type ShapeLike } from '../../engine/Layer.js'
 import { setKerasMask } from '../../engine/context.js'
 import { getRequired } from '../../initializers/registry.js'
@@ -9,7 +9,7 @@ import {
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { add, cast, matmul, matmulLast, mul, notEqual, transpose, div } from '../ops.js'
+import { add, cast, divide, matmul, multiply, notEqual, tensordot, transpose } from '@kx/ops-numpy'
 
 /** Options of `Embedding`. */
 export interface EmbeddingArgs extends ZooLayerArgs {
@@ -122,7 +122,7 @@ export class Embedding extends Layer {
     if (!this.built) throw new InvalidArgumentError('You must build the layer before accessing `embeddings`.')
     const e = this.embeddingsVar.value
     if (!this.loraEnabled) return e
-    const delta = mul(matmul(this.loraEmbeddingsA!.value, this.loraEmbeddingsB!.value), (this.loraAlpha as number) / (this.loraRank as number))
+    const delta = multiply(matmul(this.loraEmbeddingsA!.value, this.loraEmbeddingsB!.value), (this.loraAlpha as number) / (this.loraRank as number))
     return cast(add(e, delta), this.computeDtype)
   }
 
@@ -139,7 +139,7 @@ export class Embedding extends Layer {
     void mask
     if (!this.maskZero) return null
     const x = inputs as Tensor
-    return notEqual(isInt(x.dtype) ? x : x, 0)
+    return notEqual(x, 0)
   }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] { return [...(inputShape as readonly Dim[]), this.outputDim] }
@@ -220,8 +220,8 @@ export class ReversibleEmbedding extends Embedding {
       x = cast(x, this.reverseDtype)
       kernel = cast(kernel, this.reverseDtype)
     }
-    let logits = matmulLast(x, kernel)
-    if (this.logitSoftCap !== null) logits = mul(lax.tanh(div(logits, this.logitSoftCap)), this.logitSoftCap)
+    let logits = tensordot(x, kernel, { axes: 1 })
+    if (this.logitSoftCap !== null) logits = multiply(lax.tanh(divide(logits, this.logitSoftCap)), this.logitSoftCap)
     return logits
   }
 

@@ -1,10 +1,10 @@
 /** @file Small core layers: Identity, Masking, Wrapper (Keras `keras.layers`). */
-import { InvalidArgumentError, fmt, lax, type Dim, type Tensor } from '@kx/core'
+import { InvalidArgumentError, fmt, type Dim, type Tensor } from '@kx/core'
+import { any, expandDims, notEqual, where } from '@kx/ops-numpy'
 import { Layer, configToArgs, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { setKerasMask } from '../../engine/context.js'
 import type { CustomObjects } from '../../engine/serialization.js'
 import { deserializeLayer, serializeLayer } from '../../saving/serializeLib.js'
-import { notEqual, where, expandDims } from '../ops.js'
 
 /**
  * The identity (Keras `Identity`); passes masks through.
@@ -45,7 +45,7 @@ export class Masking extends Layer {
     this.supportsMasking = true
     this.built = true
   }
-  private keep(x: Tensor): Tensor { return lax.reduce('reduce_or', notEqual(x, this.maskValue), [x.shape.length - 1]) }
+  private keep(x: Tensor): Tensor { return any(notEqual(x, this.maskValue), { axis: -1 }) }
   override call(inputs: unknown): Tensor {
     const x = inputs as Tensor
     const keep = this.keep(x)

@@ -3,27 +3,17 @@
  * Minimum, Concatenate, Dot, their functional forms (`add([a, b])`, …), and Keras's mask rules
  * (masks OR-ed; Maximum/Minimum/Multiply ignore masked entries).
  */
-import { InvalidArgumentError, ShapeError, Tensor, fmt, isBool, lax, resultType, type Dim } from '@kx/core'
+import { InvalidArgumentError, ShapeError, Tensor, fmt, type Dim } from '@kx/core'
 import * as nn from '@kx/ops-nn'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { getKerasMask, setKerasMask } from '../../engine/context.js'
 import {
-  add, broadcastTo, cast, concat, div, expandDims, matmul, maximum, minimum, mul, reshape, scalar, squeeze, sub, transpose, where,
-} from '../ops.js'
+  add, any, broadcastTo, cast, concatenate, divide, expandDims, logicalOr, matmul, maximum, minimum, multiply, onesLike, squeeze, subtract,
+  transpose, where,
+} from '@kx/ops-numpy'
+import { reshapeDims } from '../reshaping/reshape-layers.js'
 
-const orMasks = (a: Tensor, b: Tensor): Tensor => lax.binary('or', ...sameShape(a, b))
-function sameShape(a: Tensor, b: Tensor): [Tensor, Tensor] {
-  const x = isBool(a.dtype) ? a : cast(a, 'bool')
-  const y = isBool(b.dtype) ? b : cast(b, 'bool')
-  const r = Math.max(x.shape.length, y.shape.length)
-  const shape = Array.from({ length: r }, (_, i) => {
-    const dx = x.shape[i - (r - x.shape.length)] ?? 1
-    const dy = y.shape[i - (r - y.shape.length)] ?? 1
-    return dx === 1 ? dy : dx
-  })
-  return [broadcastTo(x, shape), broadcastTo(y, shape)]
-}
-const anyLast = (m: Tensor): Tensor => lax.reduce('reduce_or', m, [m.shape.length - 1])
+const anyLast = (m: Tensor): Tensor => any(m, { axis: -1 })
 
 /** Keras's elementwise output shape of two (non-batch) shapes. */
 function elemwiseShape(a: readonly Dim[] | null, b: readonly Dim[] | null): Dim[] | null {
@@ -94,7 +84,7 @@ export abstract class Merge extends Layer {
       throw new InvalidArgumentError(`The lists \`inputs\` and \`mask\` should have the same length. Received: mask of length ${mask.length}`)
     }
     if (mask.some((m) => m === null || m === undefined)) return null
-    return (mask as Tensor[]).reduce((a, b) => orMasks(a, b))
+    return (mask as Tensor[]).reduce((a, b) => logicalOr(a, b))
   }
 
   /** Keras's `_apply_merge_op_and_or_mask`: masked entries take the other operand's value. */
@@ -108,7 +98,7 @@ export abstract class Merge extends Layer {
       if (output === null) { output = x; outputMask = mask; continue }
       if (mask) x = where(mask, x, output)
       if (outputMask) output = where(outputMask, output, x)
-      outputMask = mask && outputMask ? orMasks(outputMask, mask) : null
+      outputMask = mask && outputMask ? logicalOr(outputMask, mask) : null
       output = op(output, x)
     }
     if (outputMask) setKerasMask(output!, anyLast(outputMask))
@@ -145,7 +135,7 @@ export class Subtract extends Merge {
   }
   protected mergeFunction(inputs: Tensor[]): Tensor {
     if (inputs.length !== 2) throw new InvalidArgumentError(`A \`Subtract\` layer should be called on exactly 2 inputs. Received: ${inputs.length} inputs`)
-    return sub(inputs[0]!, inputs[1]!)
+    return subtract(inputs[0]!, inputs[1]!)
   }
 }
 
@@ -170,9 +160,9 @@ export class Multiply extends Merge {
       if (mask) {
         mask = broadcastTo(expandDims(mask, -1), x.shape)
         x = where(mask, x, 1)
-        if (hasOutputMask) outputMask = outputMask ? orMasks(outputMask, mask) : mask
+        if (hasOutputMask) outputMask = outputMask ? logicalOr(outputMask, mask) : mask
       }
-      output = output ? mul(output, x) : x
+      output = output ? multiply(output, x) : x
     })
     let out = output as unknown as Tensor
     if (hasOutputMask && outputMask) {
@@ -193,7 +183,7 @@ export class Multiply extends Merge {
  */
 export class Average extends Merge {
   static readonly className: string = 'Average'
-  protected mergeFunction(inputs: Tensor[]): Tensor { return div(inputs.slice(1).reduce((o, x) => add(o, x), inputs[0]!), inputs.length) }
+  protected mergeFunction(inputs: Tensor[]): Tensor { return divide(inputs.slice(1).reduce((o, x) => add(o, x), inputs[0]!), inputs.length) }
 }
 
 /**
@@ -256,8 +246,7 @@ export class Concatenate extends Merge {
     this.built = true
   }
   protected mergeFunction(inputs: Tensor[]): Tensor {
-    const dtype = resultType(...inputs.map((x) => x.dtype))
-    return concat(inputs.map((x) => cast(x, dtype)), this.axis)
+    return concatenate(inputs, { axis: this.axis })
   }
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const shapes = inputShape as readonly (readonly Dim[])[]
@@ -278,11 +267,11 @@ export class Concatenate extends Merge {
     if (mask.every((m) => m === null || m === undefined)) return null
     const masks = (inputs as Tensor[]).map((x, i) => {
       const m = mask[i] as Tensor | null | undefined
-      if (!m) return broadcastTo(scalar(x, true, 'bool'), x.shape)
+      if (!m) return onesLike(x, { dtype: 'bool' })
       if (m.shape.length < x.shape.length) return broadcastTo(expandDims(cast(m, 'bool'), -1), x.shape)
       return cast(m, 'bool')
     })
-    return anyLast(concat(masks, this.axis))
+    return anyLast(concatenate(masks, { axis: this.axis }))
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), axis: this.axis } }
 }
@@ -307,27 +296,27 @@ export function batchDot(x0: Tensor, y0: Tensor, axes: [number, number]): Tensor
     const p = Array.from({ length: xNdim }, (_, i) => i)
     for (let i = a0; i < xNdim - 1; i++) p[i] = p[i + 1]!
     p[xNdim - 1] = a0
-    x = transpose(x, p)
+    x = transpose(x, { axes: p })
   }
   if (a1 !== 1) {
     const p = Array.from({ length: yNdim }, (_, i) => i)
     for (let i = a1; i > 1; i--) p[i] = p[i - 1]!
     p[1] = a1
-    y = transpose(y, p)
+    y = transpose(y, { axes: p })
   }
   const xMid = x.shape.slice(1, -1)
   const yTrail = y.shape.slice(2)
-  if (xNdim > 3) x = reshape(x, [x.shape[0]!, -1, x.shape.at(-1)!])
-  if (yNdim > 3) y = reshape(y, [y.shape[0]!, y.shape[1]!, -1])
+  if (xNdim > 3) x = reshapeDims(x, [x.shape[0]!, null, x.shape.at(-1)!])
+  if (yNdim > 3) y = reshapeDims(y, [y.shape[0]!, y.shape[1]!, null])
   let result = matmul(x, y)
   if (xNdim > 3 || yNdim > 3) {
     let shape: Dim[] = result.shape.slice()
     if (xNdim > 3) shape = [shape[0]!, ...xMid, shape.at(-1)!]
     if (yNdim > 3) shape = [...shape.slice(0, -1), ...yTrail]
-    result = reshape(result, shape)
+    result = reshapeDims(result, shape)
   }
-  if (xNdim0 === 2) result = squeeze(result, 1)
-  else if (yNdim0 === 2) result = squeeze(result, -1)
+  if (xNdim0 === 2) result = squeeze(result, { axis: 1 })
+  else if (yNdim0 === 2) result = squeeze(result, { axis: -1 })
   return result
 }
 

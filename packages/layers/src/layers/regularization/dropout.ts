@@ -3,13 +3,12 @@
  * AlphaDropout, GaussianDropout, GaussianNoise, and ActivityRegularization. Random draws come from
  * each layer's SeedGenerator, so a seeded layer gives Keras-on-JAX's masks on every backend.
  */
-import { InvalidArgumentError, SeedGenerator, fmt, zerosLike, type Dim, type Tensor } from '@kx/core'
+import { InvalidArgumentError, SeedGenerator, fmt, type Dim, type Tensor } from '@kx/core'
+import { add, cast, greaterEqual, multiply, random, subtract } from '@kx/ops-numpy'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { L1L2 } from '../../regularizers/regularizers.js'
-import { normal, uniform } from '../../initializers/sampling.js'
 import { addActivityLoss, dataFormatArg } from '../common.js'
-import { add, broadcastTo, cast, div, greaterEqual, less, mul, sub, where } from '../ops.js'
 
 function checkRate(rate: unknown, what = 'rate'): number {
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
@@ -34,15 +33,6 @@ abstract class NoiseLayer extends Layer {
   protected active(x: Tensor, options: CallOptions): boolean { return !!options.training && this.seedGenerator !== null && !x.isSymbolic }
 }
 
-/** `jax.random.bernoulli(key, keep, noiseShape)` broadcast to the input, then `x / keep` where kept. */
-function dropoutOp(x: Tensor, rate: number, noiseShape: readonly number[], seed: SeedGenerator): Tensor {
-  if (rate === 1) return zerosLike(x)
-  const keep = 1 - rate
-  const u = uniform(noiseShape, { dtype: 'float32', seed })
-  const mask = broadcastTo(less(u, keep), x.shape)
-  return where(mask, div(x, keep), 0)
-}
-
 /** Resolves a noise shape with `null` entries from the input's concrete shape. */
 function concreteNoiseShape(x: Tensor, noiseShape: readonly (number | null)[] | null): number[] {
   if (!noiseShape) return x.shape as number[]
@@ -58,6 +48,23 @@ export interface DropoutArgs extends LayerArgs {
   readonly seed?: number | null
 }
 
+/** Base of Dropout and AlphaDropout: a drop `rate` and an optional mask shape. */
+abstract class RateNoiseLayer extends NoiseLayer {
+  readonly rate: number
+  readonly noiseShape: (number | null)[] | null
+  constructor(args: DropoutArgs, noiseShape: (s: DropoutArgs['noiseShape']) => (number | null)[] | null) {
+    const rate = checkRate(args?.rate)
+    super(args, rate > 0)
+    this.rate = rate
+    this.noiseShape = noiseShape(args.noiseShape)
+  }
+  /** The concrete mask shape for an input. */
+  protected noiseShapeFor(x: Tensor): number[] { return concreteNoiseShape(x, this.noiseShape) }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape ? [...this.noiseShape] : null }
+  }
+}
+
 /**
  * Randomly zeroes a `rate` fraction of the inputs during training and scales the rest by
  * `1 / (1 − rate)` (Keras `Dropout`); the identity at inference.
@@ -68,25 +75,13 @@ export interface DropoutArgs extends LayerArgs {
  * drop.apply(x, { training: true })
  * ```
  */
-export class Dropout extends NoiseLayer {
+export class Dropout extends RateNoiseLayer {
   static readonly className: string = 'Dropout'
-  readonly rate: number
-  readonly noiseShape: (number | null)[] | null
-  constructor(args: DropoutArgs) {
-    const rate = checkRate(args?.rate)
-    super(args, rate > 0)
-    this.rate = rate
-    this.noiseShape = validateNoiseShape(args.noiseShape)
-  }
+  constructor(args: DropoutArgs) { super(args, validateNoiseShape) }
   override call(inputs: unknown, options: CallOptions = {}): Tensor {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.rate === 0) return x
-    return dropoutOp(x, this.rate, this.noiseShapeFor(x), this.seedGenerator!)
-  }
-  /** The concrete mask shape for an input. */
-  protected noiseShapeFor(x: Tensor): number[] { return concreteNoiseShape(x, this.noiseShape) }
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape ? [...this.noiseShape] : null }
+    return random.dropout(x, this.rate, { noiseShape: this.noiseShapeFor(x), seed: this.seedGenerator! })
   }
 }
 
@@ -110,6 +105,13 @@ abstract class BaseSpatialDropout extends Dropout {
     super({ ...(args.name !== undefined ? { name: args.name } : {}), ...(args.dtype !== undefined ? { dtype: args.dtype } : {}), rate: args?.rate, seed: args.seed ?? null })
     this.inputSpec = new InputSpec({ ndim })
   }
+  /** Whether channels come right after the batch axis. */
+  protected get channelsFirst(): boolean { return false }
+  protected override noiseShapeFor(x: Tensor): number[] {
+    const s = x.shape as number[]
+    const spatial = s.slice(2).map(() => 1)
+    return this.channelsFirst ? [s[0]!, s[1]!, ...spatial] : [s[0]!, ...spatial, s[s.length - 1]!]
+  }
   // NOTE: Keras's spatial dropouts write only rate/seed/name/dtype (no trainable), plus data_format for 2D/3D.
   override getConfig(): Record<string, unknown> {
     return { rate: this.rate, seed: this.seed, name: this.name, dtype: this.dtype }
@@ -127,7 +129,17 @@ abstract class BaseSpatialDropout extends Dropout {
 export class SpatialDropout1D extends BaseSpatialDropout {
   static override readonly className: string = 'SpatialDropout1D'
   constructor(args: SpatialDropoutArgs) { super(args, 3) }
-  protected override noiseShapeFor(x: Tensor): number[] { return [x.shape[0] as number, 1, x.shape[2] as number] }
+}
+
+/** The 2D and 3D spatial dropouts: a `dataFormat` picks the channels axis. */
+abstract class FormattedSpatialDropout extends BaseSpatialDropout {
+  readonly dataFormat: 'channels_last' | 'channels_first'
+  constructor(args: SpatialDropoutArgs, ndim: number) {
+    super(args, ndim)
+    this.dataFormat = dataFormatArg(args.dataFormat)
+  }
+  protected override get channelsFirst(): boolean { return this.dataFormat === 'channels_first' }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), data_format: this.dataFormat } }
 }
 
 /**
@@ -138,18 +150,9 @@ export class SpatialDropout1D extends BaseSpatialDropout {
  * new SpatialDropout2D({ rate: 0.2 }).apply(images, { training: true })
  * ```
  */
-export class SpatialDropout2D extends BaseSpatialDropout {
+export class SpatialDropout2D extends FormattedSpatialDropout {
   static override readonly className: string = 'SpatialDropout2D'
-  readonly dataFormat: 'channels_last' | 'channels_first'
-  constructor(args: SpatialDropoutArgs) {
-    super(args, 4)
-    this.dataFormat = dataFormatArg(args.dataFormat)
-  }
-  protected override noiseShapeFor(x: Tensor): number[] {
-    const s = x.shape as number[]
-    return this.dataFormat === 'channels_first' ? [s[0]!, s[1]!, 1, 1] : [s[0]!, 1, 1, s[3]!]
-  }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), data_format: this.dataFormat } }
+  constructor(args: SpatialDropoutArgs) { super(args, 4) }
 }
 
 /**
@@ -160,18 +163,9 @@ export class SpatialDropout2D extends BaseSpatialDropout {
  * new SpatialDropout3D({ rate: 0.2 }).apply(volumes, { training: true })
  * ```
  */
-export class SpatialDropout3D extends BaseSpatialDropout {
+export class SpatialDropout3D extends FormattedSpatialDropout {
   static override readonly className: string = 'SpatialDropout3D'
-  readonly dataFormat: 'channels_last' | 'channels_first'
-  constructor(args: SpatialDropoutArgs) {
-    super(args, 5)
-    this.dataFormat = dataFormatArg(args.dataFormat)
-  }
-  protected override noiseShapeFor(x: Tensor): number[] {
-    const s = x.shape as number[]
-    return this.dataFormat === 'channels_first' ? [s[0]!, s[1]!, 1, 1, 1] : [s[0]!, 1, 1, 1, s[4]!]
-  }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), data_format: this.dataFormat } }
+  constructor(args: SpatialDropoutArgs) { super(args, 5) }
 }
 
 // NOTE: SELU's fixed point (alpha, scale) from Klambauer et al.; Keras's constants.
@@ -187,29 +181,20 @@ const SELU_SCALE = 1.0507009873554804934193349852946
  * new AlphaDropout({ rate: 0.1, seed: 0 }).apply(x, { training: true })
  * ```
  */
-export class AlphaDropout extends NoiseLayer {
+export class AlphaDropout extends RateNoiseLayer {
   static readonly className: string = 'AlphaDropout'
-  readonly rate: number
-  readonly noiseShape: (number | null)[] | null
-  constructor(args: DropoutArgs) {
-    const rate = checkRate(args?.rate)
-    super(args, rate > 0)
-    this.rate = rate
-    this.noiseShape = args.noiseShape ? [...args.noiseShape] : null
-  }
+  // NOTE: Keras's AlphaDropout keeps `noise_shape` as given, without Dropout's validation.
+  constructor(args: DropoutArgs) { super(args, (s) => (s ? [...s] : null)) }
   override call(inputs: unknown, options: CallOptions = {}): Tensor {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.rate === 0) return x
     const alphaP = -SELU_ALPHA * SELU_SCALE
-    const u = uniform(concreteNoiseShape(x, this.noiseShape), { seed: this.seedGenerator! })
+    const u = random.uniform(this.noiseShapeFor(x), { seed: this.seedGenerator! })
     const kept = cast(greaterEqual(u, this.rate), x.dtype)
     const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5
     const b = -a * alphaP * this.rate
-    const y = add(mul(x, kept), mul(sub(1, kept), alphaP))
-    return add(mul(y, a), b)
-  }
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape ? [...this.noiseShape] : null }
+    const y = add(multiply(x, kept), multiply(subtract(1, kept), alphaP))
+    return add(multiply(y, a), b)
   }
 }
 
@@ -233,7 +218,7 @@ export class GaussianDropout extends NoiseLayer {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.rate === 0) return x
     const stddev = Math.sqrt(this.rate / (1 - this.rate))
-    return mul(x, normal(x.shape as number[], { mean: 1, stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
+    return multiply(x, random.normal(x.shape as number[], { mean: 1, stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate, seed: this.seed } }
 }
@@ -257,7 +242,7 @@ export class GaussianNoise extends NoiseLayer {
   override call(inputs: unknown, options: CallOptions = {}): Tensor {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.stddev === 0) return x
-    return add(x, normal(x.shape as number[], { mean: 0, stddev: this.stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
+    return add(x, random.normal(x.shape as number[], { mean: 0, stddev: this.stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), stddev: this.stddev, seed: this.seed } }
 }

@@ -1,9 +1,8 @@
 /** @file ZeroPadding1D/2D/3D and Cropping1D/2D/3D: zero-pad or crop the spatial axes. */
-import { InvalidArgumentError, ShapeError, fmt, lax, type Dim, type Tensor } from '@kx/core'
+import { InvalidArgumentError, ShapeError, fmt, full, lax, type Dim, type Tensor } from '@kx/core'
 import { Layer, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { dataFormatArg, standardizeTuple } from '../common.js'
-import { scalar } from '../ops.js'
 
 type Pair = [number, number]
 /** A per-axis amount: an int, `n` symmetric ints, or `n` pairs (Keras's `padding` / `cropping` forms). */
@@ -29,7 +28,8 @@ function padSpatial(x: Tensor, amounts: readonly Pair[], channelsFirst: boolean,
   const hi = new Array<number>(r).fill(0)
   const off = channelsFirst ? 2 : 1
   amounts.forEach(([a, b], i) => { lo[off + i] = sign * a; hi[off + i] = sign * b })
-  return lax.pad(x, scalar(x, 0), lo, hi)
+  // NOTE: lax.pad, not ops-numpy's pad: negative amounts crop.
+  return lax.pad(x, full([], 0, x.dtype, x.isSymbolic ? undefined : x.backend), lo, hi)
 }
 
 function spatialShape(s: readonly Dim[], amounts: readonly Pair[], channelsFirst: boolean, sign: 1 | -1): Dim[] {

@@ -1,11 +1,25 @@
 /** @file Shape-changing layers without weights: Flatten, Reshape, Permute, RepeatVector. */
-import { InvalidArgumentError, ShapeError, fmt, type Dim, type Tensor } from '@kx/core'
+import { InvalidArgumentError, ShapeError, fmt, lax, type Dim, type Tensor } from '@kx/core'
+import { expandDims, repeat, reshape, transpose } from '@kx/ops-numpy'
 import { Layer, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { dataFormatArg } from '../common.js'
-import { expandDims, repeat, reshape, transpose } from '../ops.js'
 
 const prod = (ds: readonly number[]): number => ds.reduce((a, d) => a * d, 1)
+
+/**
+ * Reshapes to a layer's output shape, where `null` (or -1) marks a dim to infer; only symbolic
+ * tensors have several. @internal
+ * NOTE: ops-numpy's `reshape` infers one dim; with more (symbolic only), the first unknown is
+ * inferred, the others are reshaped as 1 and relabelled unknown by a broadcast.
+ */
+export function reshapeDims(x: Tensor, shape: readonly (number | null)[]): Tensor {
+  const dims = shape.map((d) => (d === -1 ? null : d))
+  if (dims.filter((d) => d === null).length <= 1 || !x.isSymbolic) return reshape(x, dims.map((d) => d ?? -1))
+  const first = dims.indexOf(null)
+  const folded = lax.reshape(x, dims.map((d, i) => (d !== null ? d : i === first ? -1 : 1)))
+  return lax.broadcastInDim(folded, dims as number[], dims.map((_, i) => i))
+}
 
 /**
  * Flattens all non-batch axes into one (Keras `Flatten`); with `channels_first`, channels move last
@@ -27,9 +41,9 @@ export class Flatten extends Layer {
   override call(inputs: unknown): Tensor {
     let x = inputs as Tensor
     const rank = x.shape.length
-    if (this.dataFormat === 'channels_first' && rank > 1) x = transpose(x, [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1])
+    if (this.dataFormat === 'channels_first' && rank > 1) x = transpose(x, { axes: [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1] })
     const [batch, ...rest] = this.computeOutputShape(x.shape)
-    return reshape(x, [batch ?? null, rest[0] ?? null])
+    return reshapeDims(x, [batch ?? null, rest[0] ?? null])
   }
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const s = inputShape as readonly Dim[]
@@ -79,7 +93,7 @@ export class Reshape extends Layer {
   override call(inputs: unknown): Tensor {
     const x = inputs as Tensor
     const out = this.computeOutputShape(x.shape)
-    return reshape(x, out)
+    return reshapeDims(x, out)
   }
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const s = inputShape as readonly Dim[]
@@ -108,7 +122,7 @@ export class Permute extends Layer {
     this.dims = [...dims]
     this.inputSpec = new InputSpec({ ndim: dims.length + 1 })
   }
-  override call(inputs: unknown): Tensor { return transpose(inputs as Tensor, [0, ...this.dims]) }
+  override call(inputs: unknown): Tensor { return transpose(inputs as Tensor, { axes: [0, ...this.dims] }) }
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const s = inputShape as readonly Dim[]
     return [s[0] ?? null, ...this.dims.map((d) => s[d] ?? null)]
@@ -134,7 +148,7 @@ export class RepeatVector extends Layer {
     this.n = args.n
     this.inputSpec = new InputSpec({ ndim: 2 })
   }
-  override call(inputs: unknown): Tensor { return repeat(expandDims(inputs as Tensor, 1), this.n, 1) }
+  override call(inputs: unknown): Tensor { return repeat(expandDims(inputs as Tensor, 1), this.n, { axis: 1 }) }
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const s = inputShape as readonly Dim[]
     return [s[0] ?? null, this.n, s[1] ?? null]

@@ -1,10 +1,10 @@
 /** @file UpSampling1D/2D/3D: repeat rows/columns (nearest), or resize with `ops.image.resize` (2D, other interpolations). */
-import { InvalidArgumentError, NotImplementedError, fmt, type Dim, type Tensor } from '@kx/core'
+import { InvalidArgumentError, fmt, type Dim, type Tensor } from '@kx/core'
 import * as nn from '@kx/ops-nn'
 import { Layer, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { dataFormatArg, standardizeTuple } from '../common.js'
-import { repeat } from '../ops.js'
+import { repeat } from '@kx/ops-numpy'
 
 function scaled(s: readonly Dim[], axes: readonly number[], size: readonly number[]): Dim[] {
   const out = s.slice()
@@ -30,7 +30,7 @@ export class UpSampling1D extends Layer {
     this.size = size
     this.inputSpec = new InputSpec({ ndim: 3 })
   }
-  override call(inputs: unknown): Tensor { return repeat(inputs as Tensor, this.size, 1) }
+  override call(inputs: unknown): Tensor { return repeat(inputs as Tensor, this.size, { axis: 1 }) }
   override computeOutputShape(inputShape: ShapeLike): Dim[] { return scaled(inputShape as readonly Dim[], [1], [this.size]) }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), size: this.size } }
 }
@@ -60,11 +60,9 @@ export class UpSampling2D extends Layer {
   override call(inputs: unknown): Tensor {
     const x = inputs as Tensor
     const [ha, wa] = this.axes as [number, number]
-    if (this.interpolation === 'nearest') return repeat(repeat(x, this.size[0], ha), this.size[1], wa)
-    const image = (nn as unknown as { image?: { resize?: (x: Tensor, size: number[], o: object) => Tensor } }).image
-    if (!image?.resize) throw new NotImplementedError(`UpSampling2D with interpolation="${this.interpolation}" needs ops.image.resize, which @kx/ops-nn does not provide yet.`)
+    if (this.interpolation === 'nearest') return repeat(repeat(x, this.size[0], { axis: ha }), this.size[1], { axis: wa })
     const size = [(x.shape[ha] as number) * this.size[0], (x.shape[wa] as number) * this.size[1]]
-    return image.resize(x, size, { dataFormat: this.dataFormat, interpolation: this.interpolation })
+    return nn.image.resize(x, size, { dataFormat: this.dataFormat, interpolation: this.interpolation as nn.image.ResizeInterpolation })
   }
   override computeOutputShape(inputShape: ShapeLike): Dim[] { return scaled(inputShape as readonly Dim[], this.axes, this.size) }
   override getConfig(): Record<string, unknown> {
@@ -93,7 +91,7 @@ export class UpSampling3D extends Layer {
   private get axes(): number[] { return this.dataFormat === 'channels_first' ? [2, 3, 4] : [1, 2, 3] }
   override call(inputs: unknown): Tensor {
     let x = inputs as Tensor
-    this.axes.forEach((a, i) => { x = repeat(x, this.size[i]!, a) })
+    this.axes.forEach((a, i) => { x = repeat(x, this.size[i]!, { axis: a }) })
     return x
   }
   override computeOutputShape(inputShape: ShapeLike): Dim[] { return scaled(inputShape as readonly Dim[], this.axes, this.size) }

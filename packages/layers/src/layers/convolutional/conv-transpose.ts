@@ -1,0 +1,180 @@
+/**
+ * @file `Conv1DTranspose` / `Conv2DTranspose` / `Conv3DTranspose` (Keras `BaseConvTranspose`):
+ * `activation(conv_transpose(inputs, kernel) + bias)` on ops-nn's `convTranspose`, with
+ * `output_padding`, dilation and both data formats. The kernel is `[...kernelSize, filters, inChannels]`.
+ */
+import { InvalidArgumentError, fmt, type Dim, type Tensor, type Variable } from '@kx/core'
+import { computeConvTransposeOutputShape, convTranspose } from '@kx/ops-nn'
+import { Layer, type ShapeLike } from '../../engine/Layer.js'
+import { InputSpec } from '../../engine/InputSpec.js'
+import { get as getActivation, serialize as serializeActivation, type ActivationFn } from '../../activations/activations.js'
+import {
+  addActivityLoss, constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
+  standardizeTuple, type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier,
+} from '../common.js'
+import type { Constraint } from '../../constraints/constraints.js'
+import type { Regularizer } from '../../regularizers/regularizers.js'
+import { addChannelBias, channelsOf, convTuples, filtersArg, paddingArg, type ConvCommonArgs, type IntOrTuple } from './conv.js'
+
+/** Options of the transposed convolutions (Keras's arguments, camelCased). */
+export interface ConvTransposeArgs extends ConvCommonArgs {
+  /** Number of output channels. */
+  readonly filters: number
+  /** Extra size added to one side of each output spatial dim; each must be less than its stride (default null). */
+  readonly outputPadding?: IntOrTuple | null
+  readonly kernelInitializer?: InitializerIdentifier
+  readonly kernelRegularizer?: RegularizerIdentifier
+  readonly kernelConstraint?: ConstraintIdentifier
+}
+
+/**
+ * The N-D transposed convolution layer (Keras `BaseConvTranspose`). Use `Conv2DTranspose`, ….
+ *
+ * @example
+ * ```ts
+ * new Conv2DTranspose({ filters: 2, kernelSize: 2, strides: 2 }) instanceof BaseConvTranspose // true
+ * ```
+ */
+export class BaseConvTranspose extends Layer {
+  static readonly className: string = 'BaseConvTranspose'
+  readonly rank: number
+  readonly filters: number
+  readonly kernelSize: number[]
+  readonly strides: number[]
+  readonly dilationRate: number[]
+  readonly padding: 'valid' | 'same'
+  readonly outputPadding: number[] | null
+  readonly dataFormat: 'channels_last' | 'channels_first'
+  readonly activation: ActivationFn
+  readonly useBias: boolean
+  readonly kernelInitializer: InitializerLike
+  readonly biasInitializer: InitializerLike
+  readonly kernelRegularizer: Regularizer | null
+  readonly biasRegularizer: Regularizer | null
+  readonly activityRegularizer: Regularizer | null
+  readonly kernelConstraint: Constraint | null
+  readonly biasConstraint: Constraint | null
+  kernel!: Variable
+  bias: Variable | null = null
+
+  constructor(rank: number, args: ConvTransposeArgs) {
+    super(args)
+    this.rank = rank
+    this.filters = filtersArg(args?.filters)
+    const t = convTuples(rank, args)
+    this.kernelSize = t.kernelSize
+    this.strides = t.strides
+    this.dilationRate = t.dilationRate
+    this.padding = paddingArg(args.padding, false) as 'valid' | 'same'
+    this.outputPadding = args.outputPadding == null ? null : standardizeTuple(args.outputPadding, rank, 'output_padding', true)
+    this.outputPadding?.forEach((op, i) => {
+      if (op >= this.strides[i]!) {
+        throw new InvalidArgumentError(`\`output_padding\` must be strictly less than \`strides\` for all dimensions. At dimension ${i}, \`output_padding\` is ${op} but \`strides\` is ${this.strides[i]}. Received: output_padding=${fmt(this.outputPadding)}, strides=${fmt(this.strides)}`)
+      }
+    })
+    this.dataFormat = dataFormatArg(args.dataFormat)
+    this.activation = getActivation(args.activation)
+    this.useBias = args.useBias ?? true
+    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
+    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
+    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
+    this.biasRegularizer = regularizerArg(args.biasRegularizer)
+    this.activityRegularizer = regularizerArg(args.activityRegularizer)
+    this.kernelConstraint = constraintArg(args.kernelConstraint)
+    this.biasConstraint = constraintArg(args.biasConstraint)
+    this.inputSpec = new InputSpec({ minNdim: rank + 2 })
+  }
+
+  override build(inputShape: ShapeLike): void {
+    const shape = inputShape as readonly Dim[]
+    const c = channelsOf(shape, this.dataFormat, this.className)
+    this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
+    this.kernel = this.addWeight({
+      name: 'kernel', shape: [...this.kernelSize, this.filters, c], initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
+    })
+    if (this.useBias) {
+      this.bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
+    }
+    this.built = true
+  }
+
+  override call(inputs: unknown): Tensor {
+    let y = convTranspose(inputs as Tensor, this.kernel.value, {
+      strides: this.strides, padding: this.padding, outputPadding: this.outputPadding, dilationRate: this.dilationRate, dataFormat: this.dataFormat,
+    })
+    if (this.bias) y = addChannelBias(y, this.bias.value, this.rank, this.dataFormat)
+    y = this.activation(y)
+    addActivityLoss(this, this.activityRegularizer, y)
+    return y
+  }
+
+  override computeOutputShape(inputShape: ShapeLike): Dim[] {
+    return computeConvTransposeOutputShape(inputShape as readonly Dim[], this.kernelSize, this.filters, {
+      strides: this.strides, padding: this.padding, outputPadding: this.outputPadding, dataFormat: this.dataFormat, dilationRate: this.dilationRate,
+    })
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernel_size: this.kernelSize.slice(),
+      strides: this.strides.slice(),
+      padding: this.padding,
+      output_padding: this.outputPadding ? this.outputPadding.slice() : null,
+      data_format: this.dataFormat,
+      dilation_rate: this.dilationRate.slice(),
+      activation: serializeActivation(this.activation),
+      use_bias: this.useBias,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      activity_regularizer: serializeRegularizer(this.activityRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
+    }
+  }
+}
+
+/**
+ * Transposed 1D convolution (Keras `Conv1DTranspose`, alias `Convolution1DTranspose`).
+ *
+ * @example
+ * ```ts
+ * new Conv1DTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }).apply(ops.ones([1, 5, 2])) // [1, 10, 4]
+ * ```
+ */
+export class Conv1DTranspose extends BaseConvTranspose {
+  static override readonly className: string = 'Conv1DTranspose'
+  constructor(args: ConvTransposeArgs) { super(1, args) }
+}
+
+/**
+ * Transposed 2D convolution (Keras `Conv2DTranspose`, alias `Convolution2DTranspose`).
+ *
+ * When to use: learned upsampling in decoders and generators.
+ *
+ * @example
+ * ```ts
+ * new Conv2DTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }).apply(ops.ones([1, 4, 4, 16])) // [1, 8, 8, 8]
+ * ```
+ */
+export class Conv2DTranspose extends BaseConvTranspose {
+  static override readonly className: string = 'Conv2DTranspose'
+  constructor(args: ConvTransposeArgs) { super(2, args) }
+}
+
+/**
+ * Transposed 3D convolution (Keras `Conv3DTranspose`, alias `Convolution3DTranspose`).
+ *
+ * @example
+ * ```ts
+ * new Conv3DTranspose({ filters: 2, kernelSize: 2, strides: 2 }).apply(ops.ones([1, 2, 2, 2, 3])) // [1, 4, 4, 4, 2]
+ * ```
+ */
+export class Conv3DTranspose extends BaseConvTranspose {
+  static override readonly className: string = 'Conv3DTranspose'
+  constructor(args: ConvTransposeArgs) { super(3, args) }
+}

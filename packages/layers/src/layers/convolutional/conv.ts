@@ -1,0 +1,323 @@
+/**
+ * @file `Conv1D` / `Conv2D` / `Conv3D` (Keras `keras.layers.ConvND`, base `BaseConv`):
+ * `activation(conv(inputs, kernel) + bias)` through ops-nn's fused `convBiasAct` entry point, with
+ * groups, dilation, `causal` padding (1D), channels_last / channels_first and optional LoRA.
+ */
+import { InvalidArgumentError, fmt, type Dim, type FusedActivation, type Tensor, type Variable } from '@kx/core'
+import { computeConvOutputShape, convBiasAct, type Padding } from '@kx/ops-nn'
+import { add, cast, matmul, multiply, pad, reshape } from '@kx/ops-numpy'
+import { Layer, type ShapeLike } from '../../engine/Layer.js'
+import { InputSpec } from '../../engine/InputSpec.js'
+import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
+import { getRequired } from '../../initializers/registry.js'
+import {
+  addActivityLoss, constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
+  standardizeTuple, type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
+} from '../common.js'
+import type { Constraint } from '../../constraints/constraints.js'
+import type { Regularizer } from '../../regularizers/regularizers.js'
+
+/** An integer or one integer per spatial dim. */
+export type IntOrTuple = number | readonly number[]
+
+/** Options shared by the convolution layers (Keras's arguments, camelCased). */
+export interface ConvCommonArgs extends ZooLayerArgs {
+  readonly kernelSize: IntOrTuple
+  readonly strides?: IntOrTuple
+  /** `'valid'` (default), `'same'`, or `'causal'` (1D only). */
+  readonly padding?: string
+  /** `'channels_last'` or `'channels_first'` (default: the configured image data format). */
+  readonly dataFormat?: string | null
+  readonly dilationRate?: IntOrTuple
+  /** Activation (name, function or envelope); null/undefined: linear. */
+  readonly activation?: ActivationIdentifier
+  readonly useBias?: boolean
+  readonly biasInitializer?: InitializerIdentifier
+  readonly biasRegularizer?: RegularizerIdentifier
+  readonly biasConstraint?: ConstraintIdentifier
+}
+
+/** Options of `Conv1D` / `Conv2D` / `Conv3D`. */
+export interface ConvArgs extends ConvCommonArgs {
+  /** Number of output channels. */
+  readonly filters: number
+  /** Number of channel groups (each group sees `inChannels / groups` channels); default 1. */
+  readonly groups?: number
+  readonly kernelInitializer?: InitializerIdentifier
+  readonly kernelRegularizer?: RegularizerIdentifier
+  readonly kernelConstraint?: ConstraintIdentifier
+  /** LoRA rank: when set, the kernel is frozen and a low-rank delta `(alpha / rank) · A · B` is trained. */
+  readonly loraRank?: number | null
+  readonly loraAlpha?: number | null
+}
+
+const FUSABLE = new Set<string>(['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'leaky_relu'])
+
+/** The fused-kernel name of a built-in activation ops-nn can fuse, or null. @internal */
+export function fusedActivationOf(fn: ActivationFn): FusedActivation | null {
+  try {
+    const name = serializeActivation(fn)
+    return typeof name === 'string' && FUSABLE.has(name) ? (name as FusedActivation) : null
+  } catch {
+    return null
+  }
+}
+
+/** Validates the spatial tuple arguments every convolution shares; returns them standardized. @internal */
+export function convTuples(rank: number, args: ConvCommonArgs, checkStridesWithDilation = true): { kernelSize: number[]; strides: number[]; dilationRate: number[] } {
+  const kernelSize = standardizeTuple(args.kernelSize, rank, 'kernel_size', false)
+  const strides = standardizeTuple(args.strides ?? 1, rank, 'strides', false)
+  const dilationRate = standardizeTuple(args.dilationRate ?? 1, rank, 'dilation_rate', false)
+  if (checkStridesWithDilation && Math.max(...strides) > 1 && Math.max(...dilationRate) > 1) {
+    throw new InvalidArgumentError(`\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${fmt(strides)} and dilation_rate=${fmt(dilationRate)}`)
+  }
+  return { kernelSize, strides, dilationRate }
+}
+
+/** Keras `standardize_padding` (lower-cased; `causal` only where allowed). @internal */
+export function paddingArg(value: string | undefined, allowCausal: boolean): Padding {
+  const p = (value ?? 'valid').toLowerCase()
+  const allowed = allowCausal ? ['valid', 'same', 'causal'] : ['valid', 'same']
+  if (!allowed.includes(p)) {
+    throw new InvalidArgumentError(`The \`padding\` argument must be one of ${allowed.map((a) => `"${a}"`).join(', ')}. Received: padding=${fmt(value)}`)
+  }
+  return p as Padding
+}
+
+/** Validates `filters`. @internal */
+export function filtersArg(filters: unknown): number {
+  if (!Number.isInteger(filters) || (filters as number) <= 0) {
+    throw new InvalidArgumentError(`Invalid value for argument \`filters\`. Expected a strictly positive value. Received filters=${fmt(filters)}.`)
+  }
+  return filters as number
+}
+
+/** The channel dim of an input shape. @internal */
+export function channelsOf(shape: readonly Dim[], dataFormat: string, layer: string): number {
+  const c = dataFormat === 'channels_last' ? shape.at(-1) : shape[1]
+  if (typeof c !== 'number') {
+    throw new InvalidArgumentError(`The channel dimension of the inputs to ${layer} should be defined. Found None. Received: input_shape=${fmt(shape)}`)
+  }
+  return c
+}
+
+/** Reshapes a bias vector to broadcast along the channel axis. @internal */
+export function addChannelBias(y: Tensor, bias: Tensor, rank: number, dataFormat: string): Tensor {
+  const n = bias.shape[0]!
+  const shape = dataFormat === 'channels_last' ? [...Array<number>(rank + 1).fill(1), n] : [1, n, ...Array<number>(rank).fill(1)]
+  return add(y, reshape(bias, shape))
+}
+
+/**
+ * The N-D convolution layer (Keras `BaseConv`). Use `Conv1D`, `Conv2D` or `Conv3D`.
+ *
+ * @example
+ * ```ts
+ * class Conv4Taps extends BaseConv { constructor(args: ConvArgs) { super(1, { ...args, kernelSize: 4 }) } }
+ * ```
+ */
+export class BaseConv extends Layer {
+  static readonly className: string = 'BaseConv'
+  readonly rank: number
+  readonly filters: number
+  readonly groups: number
+  readonly kernelSize: number[]
+  readonly strides: number[]
+  readonly dilationRate: number[]
+  readonly padding: Padding
+  readonly dataFormat: 'channels_last' | 'channels_first'
+  readonly activation: ActivationFn
+  readonly useBias: boolean
+  readonly kernelInitializer: InitializerLike
+  readonly biasInitializer: InitializerLike
+  readonly kernelRegularizer: Regularizer | null
+  readonly biasRegularizer: Regularizer | null
+  readonly activityRegularizer: Regularizer | null
+  readonly kernelConstraint: Constraint | null
+  readonly biasConstraint: Constraint | null
+  loraRank: number | null
+  loraAlpha: number | null
+  loraEnabled = false
+  kernelVar!: Variable
+  bias: Variable | null = null
+  loraKernelA: Variable | null = null
+  loraKernelB: Variable | null = null
+  private readonly fused: FusedActivation | null
+
+  constructor(rank: number, args: ConvArgs) {
+    super(args)
+    this.rank = rank
+    this.filters = filtersArg(args?.filters)
+    this.groups = args.groups ?? 1
+    if (!Number.isInteger(this.groups) || this.groups <= 0) {
+      throw new InvalidArgumentError(`The number of groups must be a positive integer. Received: groups=${fmt(args.groups)}.`)
+    }
+    if (this.filters % this.groups !== 0) {
+      throw new InvalidArgumentError(`The number of filters must be evenly divisible by the number of groups. Received: groups=${this.groups}, filters=${this.filters}.`)
+    }
+    const t = convTuples(rank, args)
+    this.kernelSize = t.kernelSize
+    this.strides = t.strides
+    this.dilationRate = t.dilationRate
+    this.padding = paddingArg(args.padding, rank === 1)
+    this.dataFormat = dataFormatArg(args.dataFormat)
+    this.activation = getActivation(args.activation)
+    this.fused = fusedActivationOf(this.activation)
+    this.useBias = args.useBias ?? true
+    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
+    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
+    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
+    this.biasRegularizer = regularizerArg(args.biasRegularizer)
+    this.activityRegularizer = regularizerArg(args.activityRegularizer)
+    this.kernelConstraint = constraintArg(args.kernelConstraint)
+    this.biasConstraint = constraintArg(args.biasConstraint)
+    this.loraRank = args.loraRank ?? null
+    this.loraAlpha = args.loraAlpha ?? this.loraRank
+    this.inputSpec = new InputSpec({ minNdim: rank + 2 })
+  }
+
+  override build(inputShape: ShapeLike): void {
+    const shape = inputShape as readonly Dim[]
+    const c = channelsOf(shape, this.dataFormat, this.className)
+    if (c % this.groups !== 0) {
+      throw new InvalidArgumentError(`The number of input channels must be evenly divisible by the number of groups. Received groups=${this.groups}, but the input has ${c} channels (full input shape is ${fmt(shape)}).`)
+    }
+    this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
+    this.computeOutputShape(shape)
+    this.kernelVar = this.addWeight({
+      name: 'kernel', shape: [...this.kernelSize, c / this.groups, this.filters], initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
+    })
+    if (this.useBias) {
+      this.bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
+    }
+    this.built = true
+    if (this.loraRank) this.enableLora(this.loraRank, this.loraAlpha)
+  }
+
+  /**
+   * Freezes the kernel and adds LoRA factors A (`[...kernelSize, inChannels / groups, rank]`, he_uniform)
+   * and B (`[rank, filters]`, zeros) in float32 (Keras `enable_lora`).
+   */
+  enableLora(rank: number, loraAlpha: number | null = null): void {
+    if (this.kernelConstraint) {
+      throw new InvalidArgumentError('Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.')
+    }
+    if (!this.built) throw new InvalidArgumentError("Cannot enable lora on a layer that isn't yet built.")
+    if (this.loraEnabled) throw new InvalidArgumentError('lora is already enabled. This can only be done once per layer.')
+    this.loraKernelA = this.addWeight({ name: 'lora_kernel_a', shape: [...this.kernelVar.shape.slice(0, -1), rank], initializer: getRequired('he_uniform', 'a_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
+    this.loraKernelB = this.addWeight({ name: 'lora_kernel_b', shape: [rank, this.filters], initializer: getRequired('zeros', 'b_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
+    this.kernelVar.trainable = false
+    this.loraEnabled = true
+    this.loraRank = rank
+    this.loraAlpha = loraAlpha ?? rank
+  }
+
+  /** The effective kernel (with the LoRA delta merged in when enabled). */
+  get kernel(): Tensor {
+    if (!this.built) throw new InvalidArgumentError('You must build the layer before accessing `kernel`.')
+    const k = this.kernelVar.value
+    if (!this.loraEnabled) return k
+    const delta = multiply(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
+    return cast(add(k, delta), this.computeDtype)
+  }
+
+  override call(inputs: unknown): Tensor {
+    let x = inputs as Tensor
+    let padding = this.padding
+    if (padding === 'causal') {
+      const left = this.dilationRate[0]! * (this.kernelSize[0]! - 1)
+      x = pad(x, this.dataFormat === 'channels_last' ? [[0, 0], [left, 0], [0, 0]] : [[0, 0], [0, 0], [left, 0]])
+      padding = 'valid'
+    }
+    const opts = { strides: this.strides, padding: padding as 'valid' | 'same', dilationRate: this.dilationRate, dataFormat: this.dataFormat }
+    const bias = this.bias ? this.bias.value : null
+    let y: Tensor
+    if (this.fused) {
+      // NOTE: convBiasAct runs a backend's fused kernel for inference and its decomposition under a gradient tape.
+      y = convBiasAct(x, this.kernel, bias, { ...opts, activation: this.fused })
+    } else {
+      y = convBiasAct(x, this.kernel, bias, opts)
+      y = this.activation(y)
+    }
+    addActivityLoss(this, this.activityRegularizer, y)
+    return y
+  }
+
+  override computeOutputShape(inputShape: ShapeLike): Dim[] {
+    return computeConvOutputShape(inputShape as readonly Dim[], this.filters, this.kernelSize, {
+      strides: this.strides, padding: this.padding, dataFormat: this.dataFormat, dilationRate: this.dilationRate,
+    })
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernel_size: this.kernelSize.slice(),
+      strides: this.strides.slice(),
+      padding: this.padding,
+      data_format: this.dataFormat,
+      dilation_rate: this.dilationRate.slice(),
+      groups: this.groups,
+      activation: serializeActivation(this.activation),
+      use_bias: this.useBias,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      activity_regularizer: serializeRegularizer(this.activityRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
+    }
+    if (this.loraRank) {
+      config['lora_rank'] = this.loraRank
+      config['lora_alpha'] = this.loraAlpha
+    }
+    return config
+  }
+}
+
+/**
+ * 1D convolution over time (Keras `Conv1D`, alias `Convolution1D`); supports `padding: 'causal'`.
+ *
+ * When to use: sequence and audio feature extractors.
+ *
+ * @example
+ * ```ts
+ * new Conv1D({ filters: 8, kernelSize: 3, padding: 'causal' }).apply(ops.ones([2, 10, 4])) // [2, 10, 8]
+ * ```
+ */
+export class Conv1D extends BaseConv {
+  static override readonly className: string = 'Conv1D'
+  constructor(args: ConvArgs) { super(1, args) }
+}
+
+/**
+ * 2D convolution over images (Keras `Conv2D`, alias `Convolution2D`).
+ *
+ * When to use: the workhorse of convnets; with an activation such as relu it runs as one fused
+ * kernel on backends that have one.
+ *
+ * @example
+ * ```ts
+ * new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' }).apply(ops.ones([1, 28, 28, 1])) // [1, 26, 26, 32]
+ * ```
+ */
+export class Conv2D extends BaseConv {
+  static override readonly className: string = 'Conv2D'
+  constructor(args: ConvArgs) { super(2, args) }
+}
+
+/**
+ * 3D convolution over volumes (Keras `Conv3D`, alias `Convolution3D`).
+ *
+ * @example
+ * ```ts
+ * new Conv3D({ filters: 4, kernelSize: 2 }).apply(ops.ones([1, 4, 4, 4, 2])) // [1, 3, 3, 3, 4]
+ * ```
+ */
+export class Conv3D extends BaseConv {
+  static override readonly className: string = 'Conv3D'
+  constructor(args: ConvArgs) { super(3, args) }
+}

@@ -1,0 +1,404 @@
+/**
+ * @file Tone and filter layers (Keras 3): RandomPosterization, Solarization, AutoContrast,
+ * RandomSharpness, RandomGaussianBlur, Equalization and ContrastLimitedAdaptiveHistogramEqualization.
+ */
+import { InvalidArgumentError, Tensor, fmt, isInt, tensor, type DType } from '@kx/core'
+import {
+  add, bitwiseLeftShift, bitwiseRightShift, cast, clip, divide, isnan, less, max, min, multiply, ones, random, reshape, round,
+  moveaxis, stack, subtract, swapaxes, tile, where, array, take,
+} from '@kx/ops-numpy'
+import { depthwiseConv, image } from '@kx/ops-nn'
+import { valueRangeArg } from './common.js'
+import { BaseImagePreprocessingLayer, factorArg, symmetricFactor, type ImageLayerArgs } from './image-base.js'
+
+const perImage = (n: number): number[] => [n, 1, 1, 1]
+
+/** Keras's round-then-saturate return to an integer input dtype. */
+function backToDtype(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x
+  if (dtype === 'uint8') return cast(clip(round(x), 0, 255), dtype)
+  return cast(isInt(dtype) ? round(x) : x, dtype)
+}
+
+/** Options of `RandomPosterization`. */
+export interface RandomPosterizationArgs extends ImageLayerArgs { readonly factor: number | readonly [number, number]; readonly valueRange?: readonly [number, number] }
+
+/**
+ * Reduces each channel to `b` bits (`b` drawn per image from `factor` ⊂ [1, 8]) during training (Keras `RandomPosterization`).
+ *
+ * @example
+ * ```ts
+ * new RandomPosterization({ factor: [1, 4], seed: 0 }).apply(images)
+ * ```
+ */
+export class RandomPosterization extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'RandomPosterization'
+  readonly factor: [number, number]
+  readonly valueRange: [number, number]
+  constructor(args: RandomPosterizationArgs) {
+    super(args, true)
+    this.factor = factorArg(args?.factor, [1, 8])
+    this.valueRange = valueRangeArg(args.valueRange ?? [0, 255], 'RandomPosterization')
+  }
+  override getRandomTransformation(images: Tensor): unknown {
+    const n = this.batchOf(images.shape as number[])
+    const f = this.factor[0] !== this.factor[1]
+      ? random.randint([n], this.factor[0], this.factor[1], { seed: this.generator!, dtype: 'uint8' })
+      : multiply(ones([n], { dtype: 'uint8' }), this.factor[0])
+    return subtract(8, f)
+  }
+  transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
+    if (!training) return images
+    const shift = reshape(cast(t as Tensor, 'uint8'), perImage((t as Tensor).shape[0] as number))
+    let x = this.transformValueRange(images, this.valueRange, [0, 255])
+    x = cast(x, 'uint8')
+    x = bitwiseLeftShift(bitwiseRightShift(x, shift), shift)
+    return this.transformValueRange(cast(x, this.computeDtype), [0, 255], this.valueRange)
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange, seed: this.seed } }
+}
+
+/** Options of `Solarization`. */
+export interface SolarizationArgs extends ImageLayerArgs {
+  readonly additionFactor?: number | readonly [number, number]
+  readonly thresholdFactor?: number | readonly [number, number]
+  readonly valueRange?: readonly [number, number]
+}
+
+const SOLAR_MSG = 'The `addition_factor` and `threshold_factor` arguments should be a number (or a list of two numbers) in the range [0, 1]. '
+function solarFactor(v: unknown, name: string): [number, number] {
+  const ok = (x: number): boolean => x >= 0 && x <= 1
+  if (typeof v === 'number') { if (!ok(v)) throw new InvalidArgumentError(`${SOLAR_MSG}Received: input_number=${v}`); return [0, v] }
+  return symmetricFactor(v, ok, SOLAR_MSG, name)
+}
+
+/**
+ * Solarizes during training (Keras `Solarization`): adds a random amount, then inverts pixels
+ * above a random threshold (both on the 0–255 scale).
+ *
+ * @example
+ * ```ts
+ * new Solarization({ additionFactor: 0.2, thresholdFactor: 0.5, seed: 0 }).apply(images)
+ * ```
+ */
+export class Solarization extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'Solarization'
+  readonly additionFactor: [number, number]
+  readonly thresholdFactor: [number, number]
+  readonly valueRange: [number, number]
+  constructor(args: SolarizationArgs = {}) {
+    super(args, true)
+    this.additionFactor = solarFactor(args.additionFactor ?? 0, 'addition_factor')
+    this.thresholdFactor = solarFactor(args.thresholdFactor ?? 0, 'threshold_factor')
+    this.valueRange = valueRangeArg(args.valueRange ?? [0, 255], 'Solarization')
+  }
+  override getRandomTransformation(images: Tensor, training: boolean): unknown {
+    if (!training) return null
+    const s = images.shape as number[]
+    const shape = s.length === 4 ? perImage(s[0]!) : [1, 1, 1]
+    const d = this.computeDtype
+    const additions = random.uniform(shape, { minval: this.additionFactor[0], maxval: this.additionFactor[1] * 255, seed: this.generator!, dtype: d })
+    const thresholds = random.uniform(shape, { minval: this.thresholdFactor[0], maxval: this.thresholdFactor[1] * 255, seed: this.generator!, dtype: d })
+    return { additions, thresholds }
+  }
+  transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
+    const x = cast(images, this.computeDtype)
+    if (!training || t === null) return x
+    const { additions, thresholds } = t as { additions: Tensor; thresholds: Tensor }
+    const y = clip(add(this.transformValueRange(x, this.valueRange, [0, 255]), additions), 0, 255)
+    const z = where(less(y, thresholds), y, subtract(255, y))
+    return backToDtype(this.transformValueRange(z, [0, 255], this.valueRange), x.dtype)
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), value_range: this.valueRange, addition_factor: this.additionFactor, threshold_factor: this.thresholdFactor, seed: this.seed }
+  }
+}
+
+/** Options of `AutoContrast`. */
+export interface AutoContrastArgs extends ImageLayerArgs { readonly valueRange?: readonly [number, number] }
+
+/**
+ * Stretches each image channel to the full value range (Keras `AutoContrast`; deterministic, applied
+ * in training and inference). Constant channels are left unchanged.
+ *
+ * @example
+ * ```ts
+ * new AutoContrast({ valueRange: [0, 255] }).apply(images)
+ * ```
+ */
+export class AutoContrast extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'AutoContrast'
+  readonly valueRange: [number, number]
+  constructor(args: AutoContrastArgs = {}) {
+    super(args)
+    this.valueRange = valueRangeArg(args.valueRange ?? [0, 255], 'AutoContrast')
+  }
+  transformImages(images: Tensor): Tensor {
+    const original = images
+    const x = cast(this.transformValueRange(images, this.valueRange, [0, 255]), this.computeDtype)
+    const lo = min(x, { axis: [1, 2], keepdims: true })
+    const hi = max(x, { axis: [1, 2], keepdims: true })
+    const scale = divide(255, subtract(hi, lo))
+    const offset = multiply(multiply(lo, -1), scale)
+    let r = clip(add(multiply(x, scale), offset), 0, 255)
+    r = this.transformValueRange(r, [0, 255], this.valueRange)
+    r = where(isnan(r), cast(original, r.dtype), r)
+    return backToDtype(r, x.dtype)
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), value_range: this.valueRange } }
+}
+
+/** Options of `RandomSharpness`. */
+export interface RandomSharpnessArgs extends ImageLayerArgs { readonly factor: number | readonly [number, number]; readonly valueRange?: readonly [number, number] }
+
+/**
+ * Randomly sharpens or blurs during training (Keras `RandomSharpness`): blends each image with a
+ * 3×3 smoothed copy by `1 − 2f`.
+ *
+ * @example
+ * ```ts
+ * new RandomSharpness({ factor: 0.5, seed: 0 }).apply(images)
+ * ```
+ */
+export class RandomSharpness extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'RandomSharpness'
+  readonly factor: [number, number]
+  readonly valueRange: [number, number]
+  constructor(args: RandomSharpnessArgs) {
+    super(args, true)
+    this.factor = factorArg(args?.factor, [0, 1])
+    this.valueRange = valueRangeArg(args.valueRange ?? [0, 255], 'RandomSharpness')
+  }
+  override getRandomTransformation(images: Tensor): unknown {
+    const n = this.batchOf(images.shape as number[])
+    return random.uniform([n], { minval: this.factor[0], maxval: this.factor[1], seed: this.generator! })
+  }
+  transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
+    let x = cast(images, this.computeDtype)
+    if (!training) return x
+    const d = this.computeDtype
+    if (this.dataFormat === 'channels_first') x = swapaxes(x, -3, -1)
+    const f = reshape(cast(multiply(t as Tensor, 2), d), [-1, 1, 1, 1])
+    const c = x.shape[x.shape.length - 1] as number
+    const a = 1 / 13
+    const b = 5 / 13
+    const k = tile(reshape(tensor([[a, a, a], [a, b, a], [a, a, a]], { dtype: d }), [3, 3, 1, 1]), [1, 1, c, 1])
+    const smooth = cast(depthwiseConv(x, k, { strides: 1, padding: 'same', dataFormat: 'channels_last' }), d)
+    x = clip(add(x, multiply(subtract(1, f), subtract(smooth, x))), this.valueRange[0], this.valueRange[1])
+    return this.dataFormat === 'channels_first' ? swapaxes(x, -3, -1) : x
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange, seed: this.seed } }
+}
+
+/** Options of `RandomGaussianBlur`. */
+export interface RandomGaussianBlurArgs extends ImageLayerArgs {
+  readonly factor?: number | readonly [number, number]
+  readonly kernelSize?: number | readonly [number, number]
+  readonly sigma?: number | readonly [number, number]
+  readonly valueRange?: readonly [number, number]
+}
+
+/**
+ * Gaussian-blurs a random fraction of images during training (Keras `RandomGaussianBlur`); the
+ * sigma pair is drawn once per call.
+ *
+ * @example
+ * ```ts
+ * new RandomGaussianBlur({ factor: 1, kernelSize: 3, sigma: 1, seed: 0 }).apply(images)
+ * ```
+ */
+export class RandomGaussianBlur extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'RandomGaussianBlur'
+  readonly factor: [number, number]
+  readonly kernelSize: [number, number]
+  readonly sigma: [number, number]
+  readonly valueRange: number[]
+  constructor(args: RandomGaussianBlurArgs = {}) {
+    super(args, true)
+    this.factor = factorArg(args.factor ?? 1, [0, 1])
+    const ks = args.kernelSize ?? 3
+    const pair = typeof ks === 'number' ? [ks, ks] : [...ks]
+    if (pair.length !== 2 || pair.some((k) => k % 2 === 0)) throw new InvalidArgumentError(`kernel_size must be an odd number. Received: kernel_size=${fmt(ks)}`)
+    this.kernelSize = pair as [number, number]
+    this.sigma = factorArg(args.sigma ?? 1, [0, 1], 'sigma')
+    this.valueRange = [...(args.valueRange ?? [0, 255])]
+  }
+  override getRandomTransformation(images: Tensor, training: boolean): unknown {
+    if (!training) return null
+    const n = this.batchOf(images.shape as number[])
+    const g = this.generator!
+    const p = random.uniform([n], { minval: this.factor[0], maxval: this.factor[1], seed: g })
+    const thr = random.uniform([n], { minval: 0, maxval: 1, seed: g })
+    const blur = add(random.uniform([2], { minval: this.sigma[0], maxval: this.sigma[1], seed: g, dtype: this.computeDtype }), 1e-6)
+    return { apply: less(thr, p), sigma: Array.from(blur.dataSync() as ArrayLike<number>, Number) }
+  }
+  transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
+    const x = cast(images, this.computeDtype)
+    if (!training || t === null) return x
+    const { apply, sigma } = t as { apply: Tensor; sigma: number[] }
+    const blurred = image.gaussianBlur(x, { kernelSize: this.kernelSize, sigma, dataFormat: this.dataFormat })
+    const y = where(reshape(apply, perImage(apply.shape[0] as number)), blurred, x)
+    return cast(clip(y, this.valueRange[0]!, this.valueRange[1]!), this.computeDtype)
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: this.factor, kernel_size: this.kernelSize, sigma: this.sigma, value_range: this.valueRange, seed: this.seed }
+  }
+}
+
+/** Options of `Equalization`. */
+export interface EqualizationArgs extends ImageLayerArgs { readonly valueRange?: readonly [number, number]; readonly bins?: number }
+
+/**
+ * Histogram equalization per channel (Keras `Equalization`; applied in training only). As in Keras,
+ * a channel's histogram is taken over the whole batch.
+ *
+ * @example
+ * ```ts
+ * new Equalization({ valueRange: [0, 255] }).apply(images)
+ * ```
+ */
+export class Equalization extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'Equalization'
+  readonly valueRange: [number, number]
+  readonly bins: number
+  constructor(args: EqualizationArgs = {}) {
+    super(args)
+    this.bins = args.bins ?? 256
+    this.valueRange = valueRangeArg(args.valueRange ?? [0, 255], 'Equalization')
+  }
+  private equalizeChannel(ch: Tensor): Tensor {
+    const [lo, hi] = this.valueRange
+    // NOTE: Keras compares a list with a tuple here, so it always rescales (an identity map for [0, 255]).
+    const sc = (v: Tensor, a: number, b: number, c: number, d: number): Tensor => { const s = (d - c) / (b - a); return add(multiply(v, s), c - a * s) }
+    const x = sc(ch, lo, hi, 0, 255)
+    const nb = this.bins
+    const idx = clip(cast(divide(multiply(subtract(cast(x, 'float32'), 0), nb - 1), 255), 'int32'), 0, nb - 1)
+    const flat = Array.from(idx.dataSync() as ArrayLike<number>)
+    const hist = new Array<number>(nb).fill(0)
+    for (const i of flat) hist[i]!++
+    let out = x
+    if (hist.filter((h) => h > 0).length > 1) {
+      const cdf: number[] = []
+      hist.reduce((acc, h, i) => (cdf[i] = acc + h), 0)
+      const cdfMin = cdf.find((c) => c > 0) ?? 0
+      const den = cdf[nb - 1]! - cdfMin || 1
+      // NOTE: under JAX the int32 division runs in float32 as a multiply by the reciprocal (XLA's rewrite of a
+      // division by a broadcast scalar); round half to even on that value.
+      const inv = Math.fround(1 / den)
+      const lut = cdf.map((c) => Math.min(255, Math.max(0, roundHalfEven(Math.fround(Math.fround((c - cdfMin) * 255) * inv)))))
+      const li = cast(clip(multiply(divide(x, 255), nb - 1), 0, nb - 1), 'int32')
+      out = cast(take(array(lut, { dtype: 'float32' }), li), x.dtype)
+    }
+    return sc(out, 0, 255, lo, hi)
+  }
+  transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
+    if (!training) return images
+    const x = cast(images, this.computeDtype)
+    const cf = this.dataFormat === 'channels_first'
+    const c = x.shape[cf ? x.shape.length - 3 : x.shape.length - 1] as number
+    const axis = cf ? x.shape.length - 3 : x.shape.length - 1
+    const chans = Array.from({ length: c }, (_, i) => this.equalizeChannel(reshape(take(x, array([i], { dtype: 'int32' }), { axis }), x.shape.filter((_, k) => k !== axis) as number[])))
+    return cast(stack(chans, { axis }), this.computeDtype)
+  }
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), bins: this.bins, value_range: this.valueRange } }
+}
+
+const roundHalfEven = (v: number): number => { const r = Math.round(v); return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r }
+
+/** Options of `ContrastLimitedAdaptiveHistogramEqualization`. */
+export interface ClaheArgs extends ImageLayerArgs { readonly valueRange?: readonly [number, number]; readonly clipLimit?: number; readonly tileGridSize?: readonly [number, number] }
+
+/**
+ * Contrast-limited adaptive histogram equalization (Keras `ContrastLimitedAdaptiveHistogramEqualization`):
+ * per-tile clipped histograms, bilinearly interpolated CDFs. Computed on the host.
+ *
+ * @example
+ * ```ts
+ * new ContrastLimitedAdaptiveHistogramEqualization({ clipLimit: 2, tileGridSize: [4, 4] }).apply(images)
+ * ```
+ */
+export class ContrastLimitedAdaptiveHistogramEqualization extends BaseImagePreprocessingLayer {
+  static readonly className: string = 'ContrastLimitedAdaptiveHistogramEqualization'
+  readonly valueRange: number[]
+  readonly clipLimit: number
+  readonly tileGridSize: [number, number]
+  constructor(args: ClaheArgs = {}) {
+    super(args)
+    this.valueRange = [...(args.valueRange ?? [0, 255])]
+    this.clipLimit = args.clipLimit ?? 4
+    this.tileGridSize = [...(args.tileGridSize ?? [8, 8])] as [number, number]
+  }
+  protected override outputDtype(images: Tensor): DType { return images.dtype }
+  transformImages(images: Tensor): Tensor {
+    const dtype = images.dtype
+    let x = images
+    if (this.dataFormat === 'channels_first') x = swapToLast(x)
+    const vr = this.valueRange as [number, number]
+    x = this.transformValueRange(cast(x, 'float32'), vr, [0, 255], 'float32')
+    x = this.clahe(x)
+    x = cast(this.transformValueRange(x, [0, 255], vr, 'float32'), dtype)
+    return this.dataFormat === 'channels_first' ? swapToFirst(x) : x
+  }
+  private clahe(images: Tensor): Tensor {
+    const [B, H, W, C] = images.shape as number[]
+    const src = Float32Array.from(images.dataSync() as ArrayLike<number>)
+    const [gh, gw] = this.tileGridSize
+    const th = Math.ceil(H! / gh)
+    const tw = Math.ceil(W! / gw)
+    // Symmetric padding (numpy 'symmetric') of the bottom/right edges.
+    const sym = (i: number, n: number): number => (i < n ? i : 2 * n - 1 - i)
+    const px = (b: number, y: number, xx: number, c: number): number => src[((b * H! + sym(y, H!)) * W! + sym(xx, W!)) * C! + c]!
+    const out = new Float32Array(B! * H! * W! * C!)
+    const area = th * tw
+    for (let b = 0; b < B!; b++) for (let c = 0; c < C!; c++) {
+      // cdf[ty + 1][tx + 1][v] with edge replication around the grid
+      const cdfs: Float32Array[][] = []
+      for (let ty = 0; ty < gh; ty++) {
+        const row: Float32Array[] = []
+        for (let tx = 0; tx < gw; tx++) {
+          const hist = new Float32Array(256)
+          for (let y = ty * th; y < (ty + 1) * th; y++) for (let xx = tx * tw; xx < (tx + 1) * tw; xx++) hist[Math.min(255, Math.max(0, Math.trunc(px(b, y, xx, c))))]! += 1
+          if (this.clipLimit > 0) {
+            const limit = Math.fround((this.clipLimit * area) / 256)
+            let excess = 0
+            for (let v = 0; v < 256; v++) { const cl = Math.min(hist[v]!, limit); excess += hist[v]! - cl; hist[v] = cl }
+            const red = Math.fround(excess / 256)
+            for (let v = 0; v < 256; v++) hist[v] = Math.fround(hist[v]! + red)
+          }
+          const cdf = new Float32Array(256)
+          let acc = 0
+          for (let v = 0; v < 256; v++) { acc = Math.fround(acc + hist[v]!); cdf[v] = acc }
+          const cmin = Math.min(...cdf)
+          const den = Math.fround(area - cmin) === 0 ? 1 : Math.fround(area - cmin)
+          for (let v = 0; v < 256; v++) cdf[v] = Math.min(255, Math.max(0, Math.fround(Math.fround((cdf[v]! - cmin) * 255) / den)))
+          row.push(cdf)
+        }
+        cdfs.push(row)
+      }
+      const at = (ty: number, tx: number): Float32Array => cdfs[Math.min(gh - 1, Math.max(0, ty - 1))]![Math.min(gw - 1, Math.max(0, tx - 1))]!
+      for (let y = 0; y < H!; y++) {
+        const yg = Math.fround((y - th / 2) / th) + 1
+        const y0 = Math.floor(yg)
+        const wy = Math.fround(yg - y0)
+        const [y0c, y1c] = [Math.min(gh + 1, Math.max(0, y0)), Math.min(gh + 1, Math.max(0, y0 + 1))]
+        for (let xx = 0; xx < W!; xx++) {
+          const xg = Math.fround((xx - tw / 2) / tw) + 1
+          const x0 = Math.floor(xg)
+          const wx = Math.fround(xg - x0)
+          const [x0c, x1c] = [Math.min(gw + 1, Math.max(0, x0)), Math.min(gw + 1, Math.max(0, x0 + 1))]
+          const v = Math.min(255, Math.max(0, Math.trunc(px(b, y, xx, c))))
+          const top = at(y0c, x0c)[v]! * (1 - wx) + at(y0c, x1c)[v]! * wx
+          const bot = at(y1c, x0c)[v]! * (1 - wx) + at(y1c, x1c)[v]! * wx
+          out[((b * H! + y) * W! + xx) * C! + c] = top * (1 - wy) + bot * wy
+        }
+      }
+    }
+    return tensor(out, { shape: [B!, H!, W!, C!], dtype: 'float32', backend: images.backend })
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), value_range: this.valueRange, clip_limit: this.clipLimit, tile_grid_size: this.tileGridSize }
+  }
+}
+
+const swapToLast = (x: Tensor): Tensor => moveaxis(x, 1, 3)
+const swapToFirst = (x: Tensor): Tensor => moveaxis(x, 3, 1)
