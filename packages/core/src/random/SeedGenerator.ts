@@ -7,6 +7,7 @@
 import { InvalidArgumentError, fmt } from '../errors.js'
 import { tensor, full } from '../creation.js'
 import { tidy } from '../engine.js'
+import { getBackend } from '../registry.js'
 import * as lax from '../lax.js'
 import { Tensor } from '../tensor.js'
 import { Variable } from '../variable.js'
@@ -86,6 +87,7 @@ export class SeedGenerator {
    * uint32 arithmetic (what the global generator uses for unseeded ops).
    */
   next(ordered = true): Tensor {
+    this.followActiveBackend()
     return tidy(() => {
       const value = this.state.rawValue
       const key = lax.add(value, full([2], 0, 'int32', value.isSymbolic ? undefined : value.backend))
@@ -96,6 +98,15 @@ export class SeedGenerator {
       }
       return key
     })
+  }
+
+  /** Moves the state to the active backend after a backend switch (draws then land where ops run). */
+  private followActiveBackend(): void {
+    const value = this.state.rawValue
+    if (value.isSymbolic) return
+    const active = getBackend()
+    if (value.backend === active || !value.backend.readSync) return
+    this.state.assign(tensor(value.dataSync() as Int32Array, { shape: [2], dtype: 'int32', backend: active }))
   }
 
   /** Keras's config: `{seed, name}` (seed null when it was drawn at random). */
