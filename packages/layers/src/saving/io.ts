@@ -83,7 +83,14 @@ async function nodeFs(): Promise<{ readFile(p: string): Promise<Uint8Array>; wri
   return (await import(/* @vite-ignore */ spec)) as never
 }
 
-/** A file on disk (Node only). */
+/**
+ * A file on disk (Node only).
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel(pathSource('out/model.keras'))
+ * ```
+ */
 export function pathSource(path: string): FileSource {
   return {
     name: path,
@@ -104,7 +111,14 @@ export function pathSource(path: string): FileSource {
   }
 }
 
-/** A file behind a URL, fetched with the global `fetch`. */
+/**
+ * A file behind a URL, fetched with the global `fetch`; siblings resolve relative to it.
+ *
+ * @example
+ * ```ts
+ * const model = await loadLayersModel(urlSource('https://example.com/web_model/model.json'))
+ * ```
+ */
 export function urlSource(url: string | UrlLike): FileSource {
   const href = typeof url === 'string' ? url : url.href
   return {
@@ -121,7 +135,14 @@ export function urlSource(url: string | UrlLike): FileSource {
   }
 }
 
-/** Bytes already in memory (no siblings). */
+/**
+ * Bytes already in memory (no siblings).
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel(bytesSource(await file.arrayBuffer(), 'model.keras'))
+ * ```
+ */
 export function bytesSource(data: ArrayBuffer | Uint8Array, name = 'buffer'): FileSource {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
   return { name, async read() { return bytes } }
@@ -137,7 +158,14 @@ function isFileSource(v: unknown): v is FileSource {
   return typeof v === 'object' && v !== null && typeof (v as FileSource).read === 'function' && typeof (v as FileSource).name === 'string'
 }
 
-/** Normalizes any accepted source to a `FileSource`. */
+/**
+ * Normalizes any accepted source to a `FileSource` (paths in Node, URLs, bytes, Blobs).
+ *
+ * @example
+ * ```ts
+ * const bytes = await toSource('model.keras').read()
+ * ```
+ */
 export function toSource(src: LoadSource, defaultName = 'buffer'): FileSource {
   if (typeof src === 'string' || isUrlLike(src)) {
     const href = typeof src === 'string' ? src : src.href
@@ -159,7 +187,14 @@ export function toSource(src: LoadSource, defaultName = 'buffer'): FileSource {
   throw new InvalidArgumentError(`Cannot read a model from this value. Pass a path (Node), a URL, an ArrayBuffer, a Uint8Array, a Blob or a FileSource. Received: ${fmt(Object.prototype.toString.call(src))}`)
 }
 
-/** A sink writing into a folder on disk (Node only). */
+/**
+ * A sink writing into a folder on disk (Node only; the folder is created).
+ *
+ * @example
+ * ```ts
+ * await saveLayersModel(model, folderSink('web_model'))
+ * ```
+ */
 export function folderSink(dir: string): FileSink {
   return {
     async write(name: string, data: Uint8Array) {
@@ -244,5 +279,12 @@ export class MemoryFiles implements FileSink {
   }
 }
 
-/** Named files in memory (see {@link MemoryFiles}). @example `const files = memoryFiles()` */
+/**
+ * Named files in memory (see {@link MemoryFiles}).
+ *
+ * @example
+ * ```ts
+ * const files = memoryFiles({ 'model.json': json, 'weights.bin': bin })
+ * ```
+ */
 export function memoryFiles(init?: Readonly<Record<string, Uint8Array | ArrayBuffer>>): MemoryFiles { return new MemoryFiles(init) }

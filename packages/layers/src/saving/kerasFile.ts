@@ -15,7 +15,14 @@ import { planSave, loadState, type LoadStateOptions, type WeightsReadStore } fro
 import { ZipReader, writeZip, type ZipLimits } from './zip.js'
 import { applyCompileConfig, getCompileConfig } from './compileConfig.js'
 
-/** The Keras file-format version kx writes into `metadata.json`. */
+/**
+ * The Keras file-format version kx writes into `metadata.json`.
+ *
+ * @example
+ * ```ts
+ * KERAS_VERSION // '3.15.1'
+ * ```
+ */
 export const KERAS_VERSION = '3.15.1'
 /** kx's version, recorded beside it. */
 export const KX_VERSION = '0.1.0'

@@ -12,7 +12,15 @@ import { modelFromConfig } from './kerasFile.js'
 import type { Layer } from '../engine/Layer.js'
 import type { CustomObjects } from '../engine/serialization.js'
 
-/** The registered name of Keras 2 / TF.js `hard_sigmoid` (`clip(0.2x + 0.5, 0, 1)`). */
+/**
+ * The registered name of Keras 2 / TF.js `hard_sigmoid` (`clip(0.2x + 0.5, 0, 1)`), the activation
+ * legacy configs load with (registered when the first legacy config is read).
+ *
+ * @example
+ * ```ts
+ * model.layers[1].getConfig().recurrent_activation // { registered_name: LEGACY_HARD_SIGMOID, ... }
+ * ```
+ */
 export const LEGACY_HARD_SIGMOID = 'kx_legacy>hard_sigmoid'
 
 function ensureLegacyActivations(): void {
@@ -30,7 +38,14 @@ function isEnvelope(v: unknown): v is { class_name: string; config: Record<strin
   return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { class_name?: unknown }).class_name === 'string'
 }
 
-/** Converts one (possibly nested) legacy config to Keras 3 spellings; returns a new object. */
+/**
+ * Converts one (possibly nested) legacy config to Keras 3 spellings; returns a new object.
+ *
+ * @example
+ * ```ts
+ * const model = deserializeLayer(upgradeLegacyConfig(JSON.parse(tfjsTopology), 'tfjs'))
+ * ```
+ */
 export function upgradeLegacyConfig(config: unknown, flavor: LegacyFlavor): unknown {
   ensureLegacyActivations()
   let root = config
@@ -102,7 +117,14 @@ export function modelFromJson(json: string | Record<string, unknown>, options: {
 
 // ---- Keras 3 → Keras 2 style (TF.js topology) ------------------------------------------------------
 
-/** A Keras 3 model envelope rewritten in the Keras 2 style TF.js layers reads. */
+/**
+ * A Keras 3 model envelope rewritten in the Keras 2 style TF.js layers reads.
+ *
+ * @example
+ * ```ts
+ * const topology = toLegacyConfig(serializeLayer(model))
+ * ```
+ */
 export function toLegacyConfig(env: unknown): unknown {
   return down(env, 0)
 }

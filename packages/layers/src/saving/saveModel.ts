@@ -23,7 +23,14 @@ export type { LoadModelOptions } from './kerasFile.js'
 /** What a file's first bytes say it is. */
 export type SniffedFormat = 'zip' | 'hdf5' | 'json' | 'unknown'
 
-/** Detects zip (`.keras`), HDF5 (also behind a user block) and JSON by content. */
+/**
+ * Detects zip (`.keras`), HDF5 (also behind a user block) and JSON by content.
+ *
+ * @example
+ * ```ts
+ * sniffFormat(bytes) // 'zip' | 'hdf5' | 'json' | 'unknown'
+ * ```
+ */
 export function sniffFormat(bytes: Uint8Array): SniffedFormat {
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)) return 'zip'
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]

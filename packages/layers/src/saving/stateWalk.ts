@@ -35,7 +35,14 @@ export interface KerasSaveHooks {
 
 type Saveable = Layer | OptimizerState
 
-/** Keras's `naming.to_snake_case` (used for class-derived names in containers). */
+/**
+ * Keras's `naming.to_snake_case` (used for class-derived names in containers).
+ *
+ * @example
+ * ```ts
+ * kerasSnakeCase('Conv2DTranspose') // 'conv2d_transpose'
+ * ```
+ */
 export function kerasSnakeCase(name: string): string {
   return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
 }
@@ -117,7 +124,15 @@ export interface SaveEntry {
   readonly owner: Saveable
 }
 
-/** Walks a model like Keras's `_save_state` and lists every object to save, in order. */
+/**
+ * Walks a model like Keras's `_save_state` and lists every object to save, in order, with its
+ * path in the weights file.
+ *
+ * @example
+ * ```ts
+ * planSave(model).map((e) => e.path) // ['', 'layers/dense', 'layers/dense_1', 'optimizer']
+ * ```
+ */
 export function planSave(root: Layer): SaveEntry[] {
   const out: SaveEntry[] = []
   const visited = new Set<unknown>()

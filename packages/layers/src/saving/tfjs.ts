@@ -158,7 +158,15 @@ export async function loadLayersModelFromJson(json: Record<string, unknown>, sou
   return model
 }
 
-/** Loads a TF.js layers model (tfjs `tf.loadLayersModel`): a `model.json` path or URL, a FileSource, or a TF.js IO handler. */
+/**
+ * Loads a TF.js layers model (tfjs `tf.loadLayersModel`): a `model.json` path or URL, a FileSource,
+ * or a TF.js IO handler. TF.js semantics are kept (GRU `reset_after: false`, `hard_sigmoid` = 0.2x + 0.5).
+ *
+ * @example
+ * ```ts
+ * const model = await loadLayersModel('web_model/model.json')
+ * ```
+ */
 export async function loadLayersModel(source: LoadSource | TfjsIOHandler, options: LoadModelOptions = {}): Promise<Layer> {
   const h = source as TfjsIOHandler
   if (source && typeof source === 'object' && typeof h.load === 'function') {
@@ -212,7 +220,14 @@ function encodeWeight(data: TypedArray, dtype: string, quantize?: 'uint8' | 'uin
   return { bytes: new Uint8Array(q.buffer), spec: { dtype: 'float32', quantization: { dtype: quantize, min, scale } } }
 }
 
-/** The TF.js artifacts of a model (topology in Keras 2 style, weights in layer order). */
+/**
+ * The TF.js artifacts of a model (topology in Keras 2 style, weights in layer order).
+ *
+ * @example
+ * ```ts
+ * const { topology, specs, data } = await layersModelArtifacts(model, { quantize: 'float16' })
+ * ```
+ */
 export async function layersModelArtifacts(model: Layer, options: SaveLayersModelOptions = {}): Promise<{ topology: Record<string, unknown>; specs: WeightSpec[]; data: Uint8Array }> {
   const env = serializeLayer(model)
   const topology = { ...(toLegacyConfig(env) as Record<string, unknown>), keras_version: `kx ${KX_VERSION}`, backend: 'kx' }
