@@ -73,6 +73,19 @@ export class Model extends Layer {
     }
   }
 
+  /**
+   * Builds a subclassed model by calling it once on symbolic inputs of `inputShape` (Keras's
+   * symbolic build), so its sub-layers create their weights.
+   */
+  override build(inputShape: ShapeLike): void {
+    if (this.call !== Model.prototype.call && inputShape !== undefined && inputShape !== null) {
+      const isShape = (v: unknown): v is readonly (number | null)[] => Array.isArray(v) && v.every((d) => d === null || typeof d === 'number')
+      const [shapes, def] = treeFlatten(inputShape, isShape)
+      this.call(treeUnflatten(def, shapes.map((sh) => new KerasTensor(sh, this.computeDtype))), { training: false })
+    }
+    this.built = true
+  }
+
   /** Finds a layer by name or index (Keras `get_layer`). */
   getLayer(nameOrIndex: string | number): Layer {
     const layers = this.layers
