@@ -22,6 +22,8 @@ import { trainer } from '@kx/trainers'
 // backends (wasm first, cpu as fallback; `reference` is always registered by core) and the trainer.
 registerBackend('tfjs-wasm', () => createTfjsBackend({ engine: 'wasm' }), { priority: 3 })
 registerBackend('tfjs-cpu', () => createTfjsBackend({ engine: 'cpu' }), { priority: 2 })
+// ONNX Runtime loads lazily (native addon): select it with setBackend('onnx') or KX_BACKEND=onnx.
+registerBackend('onnx', async () => (await import('@kx/backend-onnx')).createOnnxBackend(), { priority: 1 })
 registerTrainer(trainer)
 
 export * as ops from './ops.js'

@@ -14,7 +14,7 @@ describe('@kx/keras umbrella', () => {
     expect(typeof keras.losses.MeanSquaredError).toBe('function')
     expect(typeof keras.metrics.Accuracy).toBe('function')
     expect(typeof keras.callbacks.History).toBe('function')
-    expect(keras.listBackends().slice(0, 2)).toEqual(['tfjs-wasm', 'tfjs-cpu'])
+    expect(keras.listBackends().slice(0, 3)).toEqual(['tfjs-wasm', 'tfjs-cpu', 'onnx'])
   })
 
   it('trains, evaluates, saves and reloads a convnet on MNIST digits (miniature main job)', async () => {

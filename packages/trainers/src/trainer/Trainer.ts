@@ -22,6 +22,7 @@ interface CompiledState {
   lossTracker: Mean
   options: Record<string, unknown>
   jitTrainStep?: (x: unknown, y: unknown, sw: unknown, size: number) => void
+  jitTestStep?: (x: unknown, y: unknown, sw: unknown, size: number) => void
 }
 
 function stateOf(model: Model, method: string): CompiledState {
@@ -109,17 +110,38 @@ function trainStep(model: Model, s: CompiledState, batch: Batch, classWeight?: R
   }
 }
 
+function testStepBody(model: Model, s: CompiledState, x: unknown, y: unknown, sw: unknown, size: number): void {
+  model.clearLosses()
+  const yPred = model.apply(x, { training: false })
+  let loss = s.loss.apply(model, y, yPred, sw)
+  const reg = model.losses
+  if (reg.length) loss = ops.add(loss, ops.sum(ops.stack(reg.map((r) => ops.sum(r)))))
+  s.lossTracker.updateState(loss, size)
+  if (!s.metrics.built) s.metrics.build(model, y, yPred)
+  s.metrics.updateState(y, yPred, sw)
+}
+
 function testStep(model: Model, s: CompiledState, batch: Batch): void {
   tidy(() => {
-    model.clearLosses()
-    const yPred = model.apply(batch.x, { training: false })
-    let loss = s.loss.apply(model, batch.y, yPred, batch.sampleWeight)
-    const reg = model.losses
-    if (reg.length) loss = ops.add(loss, ops.sum(ops.stack(reg.map((r) => ops.sum(r)))))
-    s.lossTracker.updateState(loss, batch.size)
-    if (!s.metrics.built) s.metrics.build(model, batch.y, yPred)
-    s.metrics.updateState(batch.y, yPred, batch.sampleWeight)
+    if (s.jitTestStep) s.jitTestStep(batch.x, batch.y, batch.sampleWeight ?? null, batch.size)
+    else testStepBody(model, s, batch.x, batch.y, batch.sampleWeight, batch.size)
   })
+  // NOTE: as for training, the first step runs eagerly so metric state exists before tracing.
+  if (!s.jitTestStep && wantsJit(s)) {
+    s.jitTestStep = jit((x: unknown, y: unknown, w: unknown, size: number) => { testStepBody(model, s, x, y, w ?? undefined, size) })
+  }
+}
+
+/** The predict step, jitted on graph backends (one compiled call per batch shape). */
+function predictStep(model: Model): (x: unknown) => unknown {
+  const state = model.trainerState
+  if (!getBackend().capabilities.compilesGraphs || state['runEagerly'] === true) return (x) => model.apply(x, { training: false })
+  let step = state['jitPredictStep'] as ((x: unknown) => unknown) | undefined
+  if (!step) {
+    step = jit((x: unknown) => model.apply(x, { training: false }))
+    state['jitPredictStep'] = step
+  }
+  return step
 }
 
 /** Reads the current metric values (Keras's logs): loss first, then compiled metrics. */
@@ -276,8 +298,9 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
     await cbs.call('onPredictBatchBegin', step)
     let outs: Tensor[]
     try {
+      const step = predictStep(model)
       outs = tidy(() => {
-        const y = model.apply(batch.x, { training: false })
+        const y = step(batch.x)
         const [leaves, d] = treeFlatten(y, isTensor)
         def = d
         return leaves
