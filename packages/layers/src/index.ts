@@ -23,7 +23,7 @@ export { ClassRegistry, layerRegistry, registerKerasSerializable, registeredName
 export type { KerasEnvelope, Deserializable, CustomObjects } from './engine/serialization.js'
 export { formatSummary } from './engine/summary.js'
 export type { SummaryOptions } from './engine/summary.js'
-export { serializeLayer, deserializeLayer } from './saving/serializeLib.js'
+export { serializeLayer, deserializeLayer, cloneModel } from './saving/serializeLib.js'
 export * as saving from './saving/index.js'
 export * from './layers/index.js'
 export * from './layers/index-b.js'

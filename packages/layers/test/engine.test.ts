@@ -72,3 +72,19 @@ describe('layer engine', () => {
     expect(l).toBeInstanceOf(TinyDense)
   })
 })
+
+describe('cloneModel and toJSON', () => {
+  it('clones architecture with fresh weights and serializes to Keras JSON', async () => {
+    const { cloneModel, saving } = await import('../src/index.js')
+    const x = Input({ shape: [3], name: 'cin' })
+    const m = new Model({ inputs: x, outputs: new TinyDense({ units: 2 }).apply(x) })
+    const c = cloneModel(m)
+    expect(c).not.toBe(m)
+    expect(c.layers.map((l) => l.className)).toEqual(m.layers.map((l) => l.className))
+    const json = JSON.parse(m.toJSON())
+    expect(json.class_name).toBe('Functional')
+    expect(json.config.input_layers).toEqual(['cin', 0, 0])
+    const back = saving.modelFromJson(m.toJSON()) as Model
+    expect(back.layers.length).toBe(m.layers.length)
+  })
+})

@@ -8,6 +8,7 @@ import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from './Layer
 import { InputLayer } from './InputLayer.js'
 import { type KerasHistory, type Node, historyOf } from './Node.js'
 import { formatSummary, type SummaryOptions } from './summary.js'
+import { serializeModelHook } from './hooks.js'
 import type { SaveModelOptions, SaveWeightsOptions, LoadWeightsOptions } from '../saving/saveModel.js'
 import type { SaveTarget, LoadSource } from '../saving/io.js'
 
@@ -34,6 +35,7 @@ export interface TrainerPlugin {
 }
 
 let trainer: TrainerPlugin | undefined
+
 /** Installs the training implementation behind `Model.compile/fit/evaluate/predict`. */
 export function registerTrainer(plugin: TrainerPlugin): void { trainer = plugin }
 function needTrainer(method: string): TrainerPlugin {
@@ -84,6 +86,13 @@ export class Model extends Layer {
       this.call(treeUnflatten(def, shapes.map((sh) => new KerasTensor(sh, this.computeDtype))), { training: false })
     }
     this.built = true
+  }
+
+  /** The model's config envelope as a JSON string (Keras `to_json`); rebuild it with `modelFromJson`. */
+  toJSON(): string {
+    const write = serializeModelHook()
+    if (!write) throw new InvalidArgumentError('model.toJSON() needs the config writer: import it from `@kx/layers` (serializeLayer).')
+    return JSON.stringify(write(this))
   }
 
   /** Finds a layer by name or index (Keras `get_layer`). */

@@ -10,6 +10,7 @@ import { InputLayer } from '../engine/InputLayer.js'
 import { historyOf } from '../engine/Node.js'
 import { asEnvelope, layerRegistry, registeredNameOf, sanitize, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
 import { registerBuiltinLayers } from '../layers/builtins.js'
+import { installSerializeModelHook } from '../engine/hooks.js'
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
 
@@ -211,3 +212,19 @@ function legacyNodes(nodes: unknown): unknown[] {
     return { args: [tensors.length === 1 ? tensors[0] : tensors], kwargs }
   })
 }
+
+/**
+ * A new model with the same architecture and freshly initialized weights (Keras `clone_model`):
+ * rebuilt from the model's config.
+ *
+ * @example
+ * ```ts
+ * const copy = cloneModel(model)
+ * copy.setWeights(await model.getWeights())
+ * ```
+ */
+export function cloneModel<T extends Layer>(model: T): T {
+  return deserializeLayer(JSON.parse(JSON.stringify(serializeLayer(model)))) as T
+}
+
+installSerializeModelHook((m) => serializeLayer(m as Layer))
