@@ -1,0 +1,272 @@
+/**
+ * @file `createTfjsBackend`: the kx Backend on tfjs-core's cpu or wasm engine. Kernels are called
+ * directly on the engine's backend instance (no global `tf.setBackend` switching), and every kx tensor
+ * is a tfjs Tensor registered with tfjs's engine under its owning backend, so `tf.memory()` counts it.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { KernelBackend, Tensor as TfTensor, TensorInfo } from '@tensorflow/tfjs-core'
+import {
+  BackendMissingError, DTypeError, fmt,
+  type Backend, type BackendPrim, type BackendPrimParams, type BackendTensor, type DType, type FusedOp, type FusedParams, type OutputSpec, type TypedArray,
+} from '@kx/core'
+import { KernelContext, tfDtype, type HostMemory, type TfDType, type TfjsEngineTraits } from './context.js'
+import { TFJS_PRIM_RULES } from './mapping.js'
+import { TFJS_FUSED_RULES } from './fused.js'
+import { cast, reshape } from './helpers.js'
+import { locateWasmFiles } from './wasm-path.js'
+
+/** The tfjs engines this package runs on. */
+export type TfjsEngineName = 'cpu' | 'wasm'
+
+/** Options of `createTfjsBackend`. */
+export interface TfjsBackendOptions {
+  /** `'wasm'` (XNNPACK kernels, the fast one) or `'cpu'` (plain JS). */
+  readonly engine: TfjsEngineName
+  /**
+   * Where tfjs-backend-wasm's `.wasm` binaries are (a folder URL/path ending in `/`, or a map from file
+   * name to URL), as `setWasmPaths` takes them. Default: the package's own folder in Node; in browsers,
+   * tfjs's default (next to the script), which bundlers usually break — pass it there.
+   */
+  readonly wasmPaths?: string | Readonly<Record<string, string>>
+  /** Number of XNNPACK threads (wasm in browsers with cross-origin isolation only). */
+  readonly threads?: number
+  /** Backend name; default `tfjs-<engine>`. */
+  readonly name?: string
+  /** Override engine traits (benchmarks and tests of the compositions). */
+  readonly traits?: Partial<TfjsEngineTraits>
+}
+
+/** What a tfjs-backed kx backend exposes beyond `Backend`. */
+export interface TfjsBackend extends Backend {
+  /** The tfjs engine: `'cpu'` or `'wasm'`. */
+  readonly engine: TfjsEngineName
+  /** The tfjs `KernelBackend` instance (shared with tfjs's own registry). */
+  readonly tfBackend: KernelBackend
+  /** Bytes of the wasm heap (grows, never shrinks); 0 on cpu. */
+  wasmHeapBytes(): number
+  /** Live tfjs data buffers of the engine (kx's and any tfjs user's). */
+  numDataIds(): number
+}
+
+interface EngineInternals {
+  registry: Record<string, KernelBackend>
+  registryFactory: Record<string, { factory: () => KernelBackend | Promise<KernelBackend>; priority: number }>
+}
+
+const pending = new Map<TfjsEngineName, Promise<KernelBackend>>()
+
+/**
+ * The engine's tfjs backend instance, created once per process and pinned in tfjs's registry so that
+ * `tf.setBackend(engine)` and kx share it. One instance matters on wasm: its kernels bind their
+ * functions to one module at setup, so a second module would have them read the wrong heap.
+ */
+function sharedTfBackend(engine: TfjsEngineName, options: TfjsBackendOptions): Promise<KernelBackend> {
+  let p = pending.get(engine)
+  if (!p) {
+    p = (async () => {
+      if (engine === 'wasm') {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm')
+        const eng = tf.engine() as unknown as EngineInternals
+        if (!eng.registry['wasm']) {
+          const paths = options.wasmPaths ?? await locateWasmFiles()
+          if (paths !== undefined) wasm.setWasmPaths(paths as string)
+          if (options.threads !== undefined) wasm.setThreadsCount(options.threads)
+        }
+      } else {
+        await import('@tensorflow/tfjs-backend-cpu')
+      }
+      const eng = tf.engine() as unknown as EngineInternals
+      let backend = eng.registry[engine]
+      if (!backend) {
+        const entry = eng.registryFactory[engine]
+        if (!entry) throw new BackendMissingError(`tfjs has no "${engine}" backend registered.`)
+        backend = await entry.factory()
+        eng.registry[engine] = backend
+        const made = backend
+        eng.registryFactory[engine] = { factory: () => made, priority: entry.priority }
+      }
+      // Kernels with a setup step (all of wasm's) bind to this instance; tfjs does it only in setBackend.
+      for (const k of tf.getKernelsForBackend(engine)) k.setupFunc?.(backend)
+      return backend
+    })()
+    p.catch(() => pending.delete(engine))
+    pending.set(engine, p)
+  }
+  return p
+}
+
+/** wasm kernels that disagree with kx's semantics; see `TfjsEngineTraits.missingKernels`. */
+const WASM_BROKEN: ReadonlySet<string> = new Set(['MaxPoolGrad'])
+
+const DTYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'bool'])
+const FUSED: ReadonlySet<FusedOp> = new Set(Object.keys(TFJS_FUSED_RULES) as FusedOp[])
+
+/**
+ * Creates a kx backend on tfjs-core's `wasm` or `cpu` engine (names `tfjs-wasm`, `tfjs-cpu`). Both may
+ * be used in one process; tensors carry their backend. Dtypes: float32, int32, bool.
+ *
+ * @example
+ * ```ts
+ * import { registerBackend, setBackend } from '@kx/core'
+ * import { createTfjsBackend } from '@kx/backend-tfjs'
+ * registerBackend('tfjs-wasm', () => createTfjsBackend({ engine: 'wasm' }), { priority: 2 })
+ * await setBackend('tfjs-wasm')
+ * ```
+ */
+export async function createTfjsBackend(options: TfjsBackendOptions): Promise<TfjsBackend> {
+  const engine = options.engine
+  if (engine !== 'wasm' && engine !== 'cpu') throw new BackendMissingError(`Unknown tfjs engine. Expected "wasm" or "cpu". Received: engine=${fmt(engine)}`)
+  const tfBackend = await sharedTfBackend(engine, options)
+  const traits: TfjsEngineTraits = {
+    hostMemory: hostMemoryOf(engine, tfBackend),
+    explicitMatmulTranspose: engine === 'wasm',
+    convRhs: 'auto',
+    syncRead: true,
+    missingKernels: engine === 'wasm' ? WASM_BROKEN : new Set(),
+    quirks: engine === 'wasm'
+      ? { matmulWeightCache: true, minMaxDropsNaN: true, signDropsNaN: true }
+      : { scatterUpdateInPlace: true, signDropsNaN: true },
+    ...options.traits,
+  }
+  return makeBackend(options.name ?? `tfjs-${engine}`, engine, tfBackend, traits)
+}
+
+const CTOR = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const
+
+/** JS views of engine buffers: tfjs-cpu keeps typed arrays; tfjs-wasm's live in its heap. */
+function hostMemoryOf(engine: TfjsEngineName, tfBackend: KernelBackend): HostMemory {
+  if (engine === 'wasm') {
+    const wasm = tfBackend as unknown as { makeOutput(shape: number[], dtype: string): TensorInfo; typedArrayFromHeap(t: TensorInfo): TypedArray }
+    return {
+      view: (t) => wasm.typedArrayFromHeap(t),
+      alloc: (shape, dtype) => {
+        const info = wasm.makeOutput(shape.slice(), dtype)
+        return { info, values: wasm.typedArrayFromHeap(info) }
+      },
+    }
+  }
+  return {
+    view: (t) => tfBackend.readSync(t.dataId) as TypedArray,
+    alloc: (shape, dtype) => {
+      const values = new CTOR[dtype](shape.reduce((a, b) => a * b, 1))
+      return { info: { dataId: tfBackend.write(values, shape.slice(), dtype), shape: shape.slice(), dtype }, values }
+    },
+  }
+}
+
+/** Options of `wrapTfjsBackend`. */
+export interface WrapTfjsBackendOptions {
+  /** kx backend name. */
+  readonly name: string
+  /** tfjs backend name whose registered kernels are called (`'cpu'`, `'wasm'`, `'webgpu'`). */
+  readonly tfBackendName: string
+  /** An initialised tfjs backend instance of that name. */
+  readonly tfBackend: KernelBackend
+  readonly traits: TfjsEngineTraits
+}
+
+/**
+ * Wraps an initialised tfjs `KernelBackend` as a kx Backend running `TFJS_PRIM_RULES` and
+ * `TFJS_FUSED_RULES` on it: arena-freed intermediates, outputs registered with tfjs's engine (so
+ * `tf.memory()` counts them), sync reads when `traits.syncRead`. `createTfjsBackend` uses it for cpu
+ * and wasm; `@kx/backend-webgpu` can use it for tfjs's webgpu engine.
+ *
+ * @example
+ * ```ts
+ * const kx = wrapTfjsBackend({ name: 'webgpu', tfBackendName: 'webgpu', tfBackend: tf.findBackend('webgpu')!,
+ *   traits: { explicitMatmulTranspose: false, syncRead: false } })
+ * ```
+ */
+export function wrapTfjsBackend(o: WrapTfjsBackendOptions): Backend & { numDataIds(): number } {
+  return makeBackend(o.name, o.tfBackendName, o.tfBackend, o.traits)
+}
+
+function makeBackend(name: string, engine: string, tfBackend: KernelBackend, traits: TfjsEngineTraits): TfjsBackend {
+  const ctx = new KernelContext(tfBackend, engine, traits)
+  const eng = tf.engine()
+  let numTensors = 0
+  let numBytes = 0
+  const bytesOf = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1) * (t.dtype === 'bool' ? 1 : 4)
+
+  /** Hands a kernel output to tfjs's engine (tracked under this backend) and counts it. */
+  const own = (info: TensorInfo): TfTensor => {
+    const t = eng.makeTensorFromTensorInfo(info, tfBackend)
+    // NOTE: kx scopes own disposal; keep tfjs's own tidy() scopes from freeing kx tensors.
+    ;(t as unknown as { kept: boolean }).kept = true
+    numTensors++
+    numBytes += bytesOf(info)
+    return t
+  }
+  /** Makes kernel outputs match the specs (dtype, then shape), in the same arena. */
+  const conform = (outs: readonly TensorInfo[], specs: readonly OutputSpec[]): TensorInfo[] => specs.map((s, i) => {
+    let t = outs[i]!
+    if (t.dtype !== s.dtype) t = cast(ctx, t, tfDtype(s.dtype))
+    if (t.shape.length !== s.shape.length || t.shape.some((d, j) => d !== s.shape[j])) t = reshape(ctx, t, s.shape)
+    return t
+  })
+  const runInArena = (f: () => TensorInfo[] | null, specs: readonly OutputSpec[]): unknown[] | null => {
+    const mark = ctx.begin()
+    let outs: TensorInfo[]
+    try {
+      const r = f()
+      if (r === null) { ctx.end(mark, []); return null }
+      outs = ctx.end(mark, conform(r, specs))
+    } catch (e) {
+      ctx.abort(mark)
+      throw e
+    }
+    return outs.map(own)
+  }
+  const readValues = (t: BackendTensor): TypedArray => {
+    const values = tfBackend.readSync((t.dataId as TfTensor).dataId) as TypedArray
+    const Ctor = CTOR[t.dtype as TfDType]
+    // NOTE: tfjs-cpu's Cast relabels int32/bool storage as float32 without converting it.
+    if (!(values instanceof Ctor)) return new Ctor(values as ArrayLike<number>)
+    // cpu returns its own storage; wasm returns a copy of the heap bytes.
+    return engine === 'cpu' ? values.slice() : values
+  }
+
+  const backend: TfjsBackend = {
+    name,
+    engine: engine as TfjsEngineName,
+    tfBackend,
+    capabilities: { dtypes: DTYPES, syncRead: traits.syncRead, training: true, fused: FUSED, compilesGraphs: false },
+    upload(values, shape, dtype) {
+      if (!DTYPES.has(dtype)) {
+        throw new DTypeError(`Backend "${name}" does not support dtype ${dtype}. Use one it supports (float32, int32, bool) or a backend that has ${dtype}, such as "reference". Received: dtype=${dtype}`)
+      }
+      const mark = ctx.begin()
+      const info = ctx.upload(values, shape, tfDtype(dtype))
+      return ctx.end(mark, [info]).map(own)[0]
+    },
+    async read(t) {
+      if (traits.syncRead) return readValues(t)
+      const values = (await tfBackend.read((t.dataId as TfTensor).dataId)) as TypedArray
+      const Ctor = CTOR[t.dtype as TfDType]
+      return values instanceof Ctor ? values.slice() : new Ctor(values as ArrayLike<number>)
+    },
+    ...(traits.syncRead ? { readSync: readValues } : {}),
+    disposeData(dataId) {
+      const t = dataId as TfTensor
+      numTensors--
+      numBytes -= bytesOf(t)
+      t.dispose()
+    },
+    run<P extends BackendPrim>(prim: P, inputs: readonly BackendTensor[], params: BackendPrimParams[P], outputs: readonly OutputSpec[]): unknown[] {
+      const infos = inputs.map((t) => t.dataId as TfTensor)
+      return runInArena(() => TFJS_PRIM_RULES[prim](ctx, infos, params, outputs), outputs)!
+    },
+    runFused<F extends FusedOp>(op: F, inputs: readonly BackendTensor[], params: FusedParams[F], outputs: readonly OutputSpec[]): unknown[] | null {
+      const rule = TFJS_FUSED_RULES[op]
+      if (!rule) return null
+      const infos = inputs.map((t) => t.dataId as TfTensor)
+      return runInArena(() => rule(ctx, infos, params, outputs), outputs)
+    },
+    memory: () => ({ numTensors, numBytes }),
+    wasmHeapBytes: () => (engine === 'wasm' ? ((tfBackend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : 0),
+    numDataIds: () => tfBackend.numDataIds(),
+  }
+  return backend
+}
+
+export type { TfDType }

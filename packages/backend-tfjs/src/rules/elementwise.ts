@@ -1,0 +1,126 @@
+/** @file Elementwise primitives on tfjs kernels: unary math, binary arithmetic, comparisons, select, casts. */
+import type { TensorInfo } from '@tensorflow/tfjs-core'
+import type { BinaryPrim, ComparePrim, UnaryPrim } from '@kx/core'
+import type { TfDType, TfjsKernelContext } from '../context.js'
+import { binary, cast, select, unary } from '../helpers.js'
+import { hostRule, type TfjsRule, type TfjsRuleTable } from './types.js'
+
+type Fn1 = (ctx: TfjsKernelContext, x: TensorInfo) => TensorInfo
+const k1 = (name: string): Fn1 => (ctx, x) => unary(ctx, name, x)
+
+/** int32 `~x` = `-x - 1` (two's complement, wrapping). */
+const bitNot: Fn1 = (ctx, x) => binary(ctx, 'Sub', unary(ctx, 'Neg', x), ctx.constant(1, 'int32'))
+
+const UNARY: { [P in UnaryPrim]: Fn1 | null } = {
+  neg: k1('Neg'),
+  sign: (ctx, x) => {
+    const s = unary(ctx, 'Sign', x)
+    if (x.dtype !== 'float32' || !ctx.traits.quirks?.signDropsNaN) return s
+    return select(ctx, binary(ctx, 'NotEqual', x, x), x, s)
+  }, floor: k1('Floor'), ceil: k1('Ceil'),
+  // NOTE: tfjs Round is round-half-to-even, like NumPy/JAX.
+  round: k1('Round'), is_finite: k1('IsFinite'),
+  exp: k1('Exp'), log: k1('Log'), log1p: k1('Log1p'), expm1: k1('Expm1'), tanh: k1('Tanh'), logistic: k1('Sigmoid'),
+  sin: k1('Sin'), cos: k1('Cos'), tan: k1('Tan'), asin: k1('Asin'), acos: k1('Acos'), atan: k1('Atan'),
+  sinh: k1('Sinh'), cosh: k1('Cosh'), asinh: k1('Asinh'), acosh: k1('Acosh'), atanh: k1('Atanh'),
+  sqrt: k1('Sqrt'), rsqrt: k1('Rsqrt'),
+  // cbrt(x) = sign(x) · |x|^(1/3)
+  cbrt: (ctx, x) => binary(ctx, 'Multiply', unary(ctx, 'Sign', x), binary(ctx, 'Pow', unary(ctx, 'Abs', x), ctx.constant(1 / 3, 'float32'))),
+  abs: k1('Abs'),
+  not: (ctx, x) => (x.dtype === 'bool' ? unary(ctx, 'LogicalNot', x) : bitNot(ctx, x)),
+  erf: k1('Erf'),
+  erf_inv: null, lgamma: null, digamma: null,
+  stop_gradient: k1('Identity'),
+}
+
+type Fn2 = (ctx: TfjsKernelContext, a: TensorInfo, b: TensorInfo) => TensorInfo
+const k2 = (name: string): Fn2 => (ctx, a, b) => binary(ctx, name, a, b)
+/** Picks a kernel by operand dtype: bool operands use the logical kernels. */
+const boolOr = (num: string, bool: string): Fn2 => (ctx, a, b) => binary(ctx, a.dtype === 'bool' ? bool : num, a, b)
+
+/** Integer division truncating toward zero, and XLA's `x / 0 = -1`. */
+const intDiv: Fn2 = (ctx, a, b) => {
+  const q = binary(ctx, 'FloorDiv', unary(ctx, 'Abs', a), unary(ctx, 'Abs', b))
+  const signed = binary(ctx, 'Multiply', q, binary(ctx, 'Multiply', unary(ctx, 'Sign', a), unary(ctx, 'Sign', b)))
+  return select(ctx, binary(ctx, 'Equal', b, ctx.constant(0, 'int32')), ctx.constant(-1, 'int32', a.shape), signed)
+}
+
+/** C `fmod` (the sign of the dividend): float `sign(x) · Mod(|x|, |y|)`; int32 `x − trunc(x/y)·y`,
+ * which gives XLA's `x % 0 = x` since `x / 0 = −1`. */
+const rem: Fn2 = (ctx, a, b) => {
+  if (a.dtype !== 'float32') return binary(ctx, 'Sub', a, binary(ctx, 'Multiply', intDiv(ctx, a, b), b))
+  return binary(ctx, 'Multiply', unary(ctx, 'Sign', a), binary(ctx, 'Mod', unary(ctx, 'Abs', a), unary(ctx, 'Abs', b)))
+}
+
+/** int32 `a & b`, and `|`/`^` from it with wrapping arithmetic: a|b = a+b-(a&b), a^b = a+b-2(a&b). */
+const bitAnd: Fn2 = (ctx, a, b) => binary(ctx, 'BitwiseAnd', a, b)
+const bitOr: Fn2 = (ctx, a, b) => binary(ctx, 'Sub', binary(ctx, 'Add', a, b), bitAnd(ctx, a, b))
+const bitXor: Fn2 = (ctx, a, b) => binary(ctx, 'Sub', binary(ctx, 'Add', a, b), binary(ctx, 'Multiply', bitAnd(ctx, a, b), ctx.constant(2, 'int32')))
+
+/** Puts back a NaN of `b` that a max/min kernel dropped (engines with `quirks.minMaxDropsNaN`). */
+function nanSafe(ctx: TfjsKernelContext, r: TensorInfo, b: TensorInfo): TensorInfo {
+  if (b.dtype !== 'float32' || !ctx.traits.quirks?.minMaxDropsNaN) return r
+  return select(ctx, binary(ctx, 'NotEqual', b, b), b, r)
+}
+
+const BINARY: { [P in BinaryPrim]: Fn2 | null } = {
+  add: boolOr('Add', 'LogicalOr'),
+  sub: k2('Sub'),
+  mul: boolOr('Multiply', 'LogicalAnd'),
+  div: (ctx, a, b) => (a.dtype === 'float32' ? binary(ctx, 'RealDiv', a, b) : intDiv(ctx, a, b)),
+  rem,
+  pow: k2('Pow'),
+  max: (ctx, a, b) => {
+    if (a.dtype === 'bool') return binary(ctx, 'LogicalOr', a, b)
+    // NOTE: max(x, 0) is relu: Relu is one fast kernel where wasm's Maximum is a slow generic loop.
+    if (a.dtype === 'float32' && ctx.uniformOf(b) === 0) return unary(ctx, 'Relu', a)
+    if (a.dtype === 'float32' && ctx.uniformOf(a) === 0) return unary(ctx, 'Relu', b)
+    return nanSafe(ctx, binary(ctx, 'Maximum', a, b), b)
+  },
+  min: (ctx, a, b) => {
+    if (a.dtype === 'bool') return binary(ctx, 'LogicalAnd', a, b)
+    const zeroIn = a.dtype === 'float32' ? (ctx.uniformOf(b) === 0 ? a : ctx.uniformOf(a) === 0 ? b : null) : null
+    if (zeroIn) return unary(ctx, 'Neg', unary(ctx, 'Relu', unary(ctx, 'Neg', zeroIn)))
+    return nanSafe(ctx, binary(ctx, 'Minimum', a, b), b)
+  },
+  atan2: k2('Atan2'),
+  and: (ctx, a, b) => (a.dtype === 'bool' ? binary(ctx, 'LogicalAnd', a, b) : bitAnd(ctx, a, b)),
+  or: (ctx, a, b) => (a.dtype === 'bool' ? binary(ctx, 'LogicalOr', a, b) : bitOr(ctx, a, b)),
+  // NOTE: bool xor is `!=` (tfjs-cpu registers no LogicalXor kernel).
+  xor: (ctx, a, b) => (a.dtype === 'bool' ? binary(ctx, 'NotEqual', a, b) : bitXor(ctx, a, b)),
+  igamma: null,
+}
+
+const COMPARE: { [P in ComparePrim]: string } = { eq: 'Equal', ne: 'NotEqual', lt: 'Less', le: 'LessEqual', gt: 'Greater', ge: 'GreaterEqual' }
+
+function unaryRule<P extends UnaryPrim>(p: P): TfjsRule<P> {
+  const f = UNARY[p]
+  if (!f) return hostRule(p)
+  return (ctx, [x]) => [f(ctx, x!)]
+}
+function binaryRule<P extends BinaryPrim>(p: P): TfjsRule<P> {
+  const f = BINARY[p]
+  if (!f) return hostRule(p)
+  return (ctx, [a, b]) => [f(ctx, a!, b!)]
+}
+function compareRule<P extends ComparePrim>(p: P): TfjsRule<P> {
+  const name = COMPARE[p]
+  return (ctx, [a, b]) => [binary(ctx, name, a!, b!)]
+}
+
+const mapKeys = <K extends string, V>(keys: readonly K[], f: (k: K) => V): Record<K, V> => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, V>
+
+export const elementwiseRules = {
+  ...(mapKeys(Object.keys(UNARY) as UnaryPrim[], unaryRule) as { [P in UnaryPrim]: TfjsRule<P> }),
+  ...(mapKeys(Object.keys(BINARY) as BinaryPrim[], binaryRule) as { [P in BinaryPrim]: TfjsRule<P> }),
+  ...(mapKeys(Object.keys(COMPARE) as ComparePrim[], compareRule) as { [P in ComparePrim]: TfjsRule<P> }),
+  select_n: (ctx, [pred, onFalse, onTrue]) => [select(ctx, pred!, onTrue!, onFalse!)],
+  convert_element_type: (ctx, [x], { newDtype }) => [cast(ctx, x!, newDtype as TfDType)],
+  bitcast_convert_type: hostRule('bitcast_convert_type'),
+} satisfies Partial<TfjsRuleTable>
+
+/** Unary/binary primitives that have no tfjs kernel and run on the host. */
+export const HOST_ELEMENTWISE: readonly (UnaryPrim | BinaryPrim)[] = [
+  ...(Object.keys(UNARY) as UnaryPrim[]).filter((p) => UNARY[p] === null),
+  ...(Object.keys(BINARY) as BinaryPrim[]).filter((p) => BINARY[p] === null),
+]
