@@ -12,27 +12,21 @@ Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/core_linear.py
 import json
 import os
 
-import jax
+from _common import enable_x64, golden_path, normal_source
 
-jax.config.update("jax_enable_x64", True)
+jax = enable_x64()
 
 import numpy as np  # noqa: E402
 from jax import lax  # noqa: E402
 
-OUT = os.path.join(
-    os.path.dirname(__file__), "..", "..", "packages", "core", "test", "golden", "linear.json"
-)
+OUT = golden_path("core", "linear.json")
 
-rng = np.random.default_rng(20240612)
+rng, rand = normal_source(20240612)
 
 
 def arr(a):
     a = np.asarray(a, dtype=np.float64)
     return {"shape": list(a.shape), "data": a.reshape(-1).tolist()}
-
-
-def rand(*shape):
-    return rng.standard_normal(shape)
 
 
 def with_vjp(fn, *inputs):

@@ -10,41 +10,25 @@ Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/core_movement.py
 """
 
 import json
-import math
 import os
 
-import jax
+from _common import enable_x64, golden_path, normal_source, num
 
-jax.config.update("jax_enable_x64", True)
+jax = enable_x64()
 
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from jax import lax  # noqa: E402
 
-OUT = os.path.join(
-    os.path.dirname(__file__), "..", "..", "packages", "core", "test", "golden", "movement.json"
-)
+OUT = golden_path("core", "movement.json")
 
-rng = np.random.default_rng(20240613)
-
-
-def num(v):
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
+_, rand = normal_source(20240613)
 
 
 def arr(a, dtype=None):
     a = np.asarray(a)
     dt = dtype or ("int32" if a.dtype.kind in "iu" else "bool" if a.dtype.kind == "b" else "float64")
-    return {"shape": list(a.shape), "dtype": dt, "data": [num(v) for v in a.reshape(-1).tolist()]}
-
-
-def rand(*shape):
-    return rng.standard_normal(shape)
+    return {"shape": list(a.shape), "dtype": dt, "data": [num(v, "NaN", "Infinity") for v in a.reshape(-1).tolist()]}
 
 
 cases = []

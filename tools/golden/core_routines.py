@@ -11,12 +11,11 @@ Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/core_routines.py
 """
 
 import json
-import math
 import os
 
-import jax
+from _common import enable_x64, golden_path, nested
 
-jax.config.update("jax_enable_x64", True)
+jax = enable_x64()
 
 import jax.numpy as jnp  # noqa: E402
 import mpmath as mp  # noqa: E402
@@ -24,28 +23,7 @@ import numpy as np  # noqa: E402
 import scipy.special as sp  # noqa: E402
 from jax import lax  # noqa: E402
 
-OUT = os.path.join(
-    os.path.dirname(__file__), "..", "..", "packages", "core", "test", "golden", "routines.json"
-)
-
-
-def enc(a):
-    """Nested lists with non-finite values as strings (JSON has no NaN/Infinity)."""
-    a = np.asarray(a)
-    if a.dtype == np.bool_:
-        return a.tolist()
-    if np.issubdtype(a.dtype, np.integer):
-        return a.astype(np.int64).tolist()
-
-    def f(v):
-        v = float(v)
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return v
-
-    return np.vectorize(f, otypes=[object])(a).tolist() if a.ndim else f(a)
+OUT = golden_path("core", "routines.json")
 
 
 rng = np.random.default_rng(20240611)
@@ -125,16 +103,16 @@ def special():
     # Hurwitz zeta, used internally by lgamma/digamma series.
     hz = [(s, a) for s in [2.0, 3.0, 5.5, 20.0, 41.0] for a in [0.3, 1.0, 1.4616321449683623, 2.0, 7.5]]
     return {
-        "erf": {"x": enc(erf_x), "y": enc(hp(mp.erf, erf_x)), "scipy": enc(sp.erf(erf_x))},
-        "erfinv": {"x": enc(erfinv_y), "y": enc(hp(mp_erfinv, erfinv_y)), "scipy": enc(sp.erfinv(erfinv_y))},
-        "lgamma": {"x": enc(lg_x), "y": enc(hp(mp_lgamma, lg_x)), "scipy": enc(sp.gammaln(lg_x))},
-        "digamma": {"x": enc(dg_x), "y": enc(hp(mp_digamma, dg_x)), "scipy": enc(sp.psi(dg_x))},
-        "igamma": {"a": enc(ig_a), "x": enc(ig_x), "y": enc(hp(mp_igamma, ig_a, ig_x)),
-                   "scipy": enc(sp.gammainc(ig_a, ig_x))},
+        "erf": {"x": nested(erf_x), "y": nested(hp(mp.erf, erf_x)), "scipy": nested(sp.erf(erf_x))},
+        "erfinv": {"x": nested(erfinv_y), "y": nested(hp(mp_erfinv, erfinv_y)), "scipy": nested(sp.erfinv(erfinv_y))},
+        "lgamma": {"x": nested(lg_x), "y": nested(hp(mp_lgamma, lg_x)), "scipy": nested(sp.gammaln(lg_x))},
+        "digamma": {"x": nested(dg_x), "y": nested(hp(mp_digamma, dg_x)), "scipy": nested(sp.psi(dg_x))},
+        "igamma": {"a": nested(ig_a), "x": nested(ig_x), "y": nested(hp(mp_igamma, ig_a, ig_x)),
+                   "scipy": nested(sp.gammainc(ig_a, ig_x))},
         "hurwitz_zeta": {"s": [s for s, _ in hz], "a": [a for _, a in hz],
                          "y": [float(mp.zeta(s, a)) for s, a in hz]},
         # What jax.lax does at the edges where scipy differs (digamma poles).
-        "jax_digamma_edges": {"x": enc([0.0, -1.0, -2.0]), "y": enc(lax.digamma(jnp.array([0.0, -1.0, -2.0])))},
+        "jax_digamma_edges": {"x": nested([0.0, -1.0, -2.0]), "y": nested(lax.digamma(jnp.array([0.0, -1.0, -2.0])))},
     }
 
 
@@ -147,7 +125,7 @@ def linalg():
     out = {"cholesky": [], "triangular_solve": [], "lu": [], "qr": [], "eigh": [], "svd": []}
     for shape in [(1, 1), (3, 3), (2, 4, 4), (5, 5)]:
         a = spd(shape[-1], shape[:-2])
-        out["cholesky"].append({"a": enc(a), "l": enc(np.linalg.cholesky(a))})
+        out["cholesky"].append({"a": nested(a), "l": nested(np.linalg.cholesky(a))})
     for left in [True, False]:
         for lower in [True, False]:
             for trans in [False, True]:
@@ -160,30 +138,30 @@ def linalg():
                         transpose_a=trans, unit_diagonal=unit,
                     )
                     out["triangular_solve"].append({
-                        "a": enc(a), "b": enc(b), "leftSide": left, "lower": lower, "transposeA": trans,
-                        "unitDiagonal": unit, "x": enc(np.asarray(x)),
+                        "a": nested(a), "b": nested(b), "leftSide": left, "lower": lower, "transposeA": trans,
+                        "unitDiagonal": unit, "x": nested(np.asarray(x)),
                     })
     for shape in [(3, 3), (4, 4), (2, 5, 5), (3, 5), (5, 3)]:
         a = rng.standard_normal(shape)
         lu, piv, perm = lax.linalg.lu(jnp.asarray(a))
-        out["lu"].append({"a": enc(a), "lu": enc(np.asarray(lu)), "pivots": enc(np.asarray(piv)),
-                          "permutation": enc(np.asarray(perm))})
+        out["lu"].append({"a": nested(a), "lu": nested(np.asarray(lu)), "pivots": nested(np.asarray(piv)),
+                          "permutation": nested(np.asarray(perm))})
     for shape in [(3, 3), (5, 3), (3, 5), (2, 4, 2)]:
         a = rng.standard_normal(shape)
         for full in [False, True]:
             q, r = np.linalg.qr(a, mode="complete" if full else "reduced")
-            out["qr"].append({"a": enc(a), "fullMatrices": full, "q": enc(q), "r": enc(r)})
+            out["qr"].append({"a": nested(a), "fullMatrices": full, "q": nested(q), "r": nested(r)})
     for n, batch in [(1, ()), (3, ()), (4, (2,)), (6, ())]:
         a = rng.standard_normal((*batch, n, n))
         for lower in [True, False]:
             # lax.linalg.eigh reads one triangle only; store the full (non-symmetric) input.
             v, w = lax.linalg.eigh(jnp.asarray(a), lower=lower, symmetrize_input=False)
-            out["eigh"].append({"a": enc(a), "lower": lower, "v": enc(np.asarray(v)), "w": enc(np.asarray(w))})
+            out["eigh"].append({"a": nested(a), "lower": lower, "v": nested(np.asarray(v)), "w": nested(np.asarray(w))})
     for shape in [(3, 3), (5, 3), (3, 5), (2, 4, 3), (1, 1)]:
         a = rng.standard_normal(shape)
         for full in [False, True]:
             u, s, vh = np.linalg.svd(a, full_matrices=full)
-            out["svd"].append({"a": enc(a), "fullMatrices": full, "u": enc(u), "s": enc(s), "vh": enc(vh)})
+            out["svd"].append({"a": nested(a), "fullMatrices": full, "u": nested(u), "s": nested(s), "vh": nested(vh)})
     return out
 
 
@@ -204,11 +182,11 @@ def fft():
         kind = {"fft": lax.FftType.FFT, "ifft": lax.FftType.IFFT, "rfft": lax.FftType.RFFT,
                 "irfft": lax.FftType.IRFFT}[ftype]
         y = np.asarray(lax.fft(x, kind, tuple(lengths)))
-        case = {"fftType": ftype, "fftLengths": lengths, "re": enc(re), "out_re": enc(np.real(y))}
+        case = {"fftType": ftype, "fftLengths": lengths, "re": nested(re), "out_re": nested(np.real(y))}
         if ftype != "rfft":
-            case["im"] = enc(im)
+            case["im"] = nested(im)
         if ftype != "irfft":
-            case["out_im"] = enc(np.imag(y))
+            case["out_im"] = nested(np.imag(y))
         cases.append(case)
     return cases
 

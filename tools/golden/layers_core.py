@@ -21,16 +21,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers as L  # noqa: E402
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "packages", "layers", "test", "golden", "layers_core.json")
+from _common import golden_path, plain as arr  # noqa: E402
 
-
-def arr(a):
-    a = np.asarray(a)
-    if a.dtype == bool:
-        return a.tolist()
-    if np.issubdtype(a.dtype, np.integer):
-        return a.astype(np.int64).tolist()
-    return a.astype(np.float64).tolist()
+OUT = golden_path("layers", "layers_core.json")
 
 
 def data(shape, seed, dtype="float32", high=10):

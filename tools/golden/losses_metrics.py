@@ -18,41 +18,26 @@ Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/losses_metrics.py
 """
 
 import json
-import math
 import os
 
-import jax
+from _common import array_record, enable_x64, golden_path
 
-jax.config.update("jax_enable_x64", True)
+jax = enable_x64()
 
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras.src import backend  # noqa: E402
 
-HERE = os.path.dirname(__file__)
-OUT_DIR = os.path.join(HERE, "..", "..", "packages", "trainers", "test", "golden")
+OUT_DIR = golden_path("trainers")
 rng = np.random.default_rng(20240611)
 
 
 def enc(a):
-    if a is None:
-        return None
-    a = np.asarray(a)
-    if a.dtype == np.bool_ or np.issubdtype(a.dtype, np.integer):
-        data = a.astype(np.int64).reshape(-1).tolist()
-    else:
-        def f(v):
-            v = float(v)
-            if math.isnan(v):
-                return "nan"
-            if math.isinf(v):
-                return "inf" if v > 0 else "-inf"
-            return v
-        data = [f(v) for v in a.astype(np.float64).reshape(-1)]
-    dtype = str(a.dtype)
-    if dtype == "int64":
-        dtype = "int32"
-    return {"dtype": dtype, "shape": list(a.shape), "data": data}
+    """An array record (see _common.array_record); int64 is recorded as int32, kx's integer default."""
+    rec = array_record(a)
+    if rec is not None and rec["dtype"] == "int64":
+        rec["dtype"] = "int32"
+    return rec
 
 
 def jsonable(x):

@@ -9,55 +9,24 @@ float32. Inputs are random (fixed seed); the expected values come only from Kera
 Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/ops_nn.py
 """
 
+import functools
 import json
-import math
 import os
 
-import jax
+from _common import array_record as enc, enable_x64, golden_path, op_case
 
-jax.config.update("jax_enable_x64", True)
+jax = enable_x64()
 
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
-OUT = os.path.join(
-    os.path.dirname(__file__), "..", "..", "packages", "ops-nn", "test", "golden", "ops_nn.json"
-)
+OUT = golden_path("ops-nn", "ops_nn.json")
 rng = np.random.default_rng(20240917)
 CASES = []
+case = functools.partial(op_case, CASES)
 
 
-def enc(a):
-    if a is None:
-        return None
-    a = np.asarray(a)
-    if a.dtype == np.bool_:
-        data = a.astype(np.int64).reshape(-1).tolist()
-    elif np.issubdtype(a.dtype, np.integer):
-        data = a.astype(np.int64).reshape(-1).tolist()
-    else:
-        def f(v):
-            v = float(v)
-            if math.isnan(v):
-                return "nan"
-            if math.isinf(v):
-                return "inf" if v > 0 else "-inf"
-            return v
-        data = [f(v) for v in a.astype(np.float64).reshape(-1)]
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "data": data}
-
-
-def case(id_, op, fn, inputs, kwargs=None, call_kwargs=None):
-    kwargs = kwargs or {}
-    out = fn(*inputs, **(call_kwargs if call_kwargs is not None else kwargs))
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    CASES.append({
-        "id": id_, "op": op,
-        "inputs": [enc(None if x is None else np.asarray(x)) for x in inputs],
-        "kwargs": kwargs,
-        "outputs": [enc(np.asarray(o)) for o in outs],
-    })
 
 
 def rnd(*shape, scale=1.0, dtype="float64"):

@@ -11,7 +11,6 @@ Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/ops_numpy.py
 """
 
 import json
-import math
 import os
 import sys
 
@@ -22,36 +21,16 @@ import numpy as np  # noqa: E402
 from keras import ops  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
+from _common import golden_path, keras_op, nested  # noqa: E402
 from ops_numpy_cases import build_cases  # noqa: E402
 from ops_numpy_symbolic import build_symbolic_cases  # noqa: E402
 
-HERE = os.path.dirname(__file__)
-OUT_DIR = os.path.join(HERE, "..", "..", "packages", "ops-numpy", "test", "golden")
-
-
-def enc_values(a):
-    a = np.asarray(a)
-    if a.dtype == np.bool_:
-        return a.tolist()
-    if np.issubdtype(a.dtype, np.integer):
-        return a.astype(np.int64).tolist()
-
-    def f(v):
-        v = float(v)
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return v
-
-    if a.ndim == 0:
-        return f(a)
-    return np.vectorize(f, otypes=[object])(a).tolist() if a.size else np.asarray(a, dtype=object).tolist()
+OUT_DIR = golden_path("ops-numpy")
 
 
 def enc_tensor(x):
     a = np.asarray(keras.ops.convert_to_numpy(x))
-    return {"v": enc_values(a), "d": keras.backend.standardize_dtype(x.dtype), "s": list(a.shape)}
+    return {"v": nested(a), "d": keras.backend.standardize_dtype(x.dtype), "s": list(a.shape)}
 
 
 class T:
@@ -65,7 +44,7 @@ class T:
         return ops.convert_to_tensor(self.values, dtype=self.dtype)
 
     def enc(self):
-        return {"t": {"v": enc_values(self.values), "d": self.dtype, "s": list(self.values.shape)}}
+        return {"t": {"v": nested(self.values), "d": self.dtype, "s": list(self.values.shape)}}
 
 
 class Key:
@@ -107,7 +86,7 @@ def enc_arg(a):
     if isinstance(a, bool):
         return {"b": a}
     if isinstance(a, (int, float)):
-        return {"n": enc_values(a)}
+        return {"n": nested(a)}
     if isinstance(a, (list, tuple)) and any(isinstance(v, T) for v in a):
         return {"l": [enc_arg(v) for v in a]}
     if isinstance(a, tuple):
@@ -131,7 +110,7 @@ def enc_out(r):
     if isinstance(r, (list, tuple)):
         return {"multi": [enc_out(v) for v in r]}
     if isinstance(r, (int, float, bool, np.integer, np.floating)) and not hasattr(r, "dtype"):
-        return {"py": enc_values(r)}
+        return {"py": nested(r)}
     return enc_tensor(r)
 
 
@@ -269,13 +248,7 @@ def symbolic_golden():
         return {"s": list(r.shape), "d": keras.backend.standardize_dtype(r.dtype)}
 
     for op, args, kwargs in build_symbolic_cases(KT):
-        mod = ops
-        parts = op.split(".")
-        if parts[0] == "math":
-            parts = parts[1:]
-        for p in parts[:-1]:
-            mod = getattr(mod, p)
-        fn = getattr(mod, parts[-1])
+        fn = keras_op(ops, op)
         rec = {"name": f"{op}/{len(out)}", "op": op, "args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in kwargs.items()}}
         try:
             kw = {k: (tuple(v) if k in ("axis", "axes") and isinstance(v, list) else v) for k, v in kwargs.items()}

@@ -4,6 +4,7 @@ Each case: op (keras name, `linalg.x` / `math.x` for submodules), positional arg
 scalars = weak scalars, lists/ints = plain values) and kwargs.
 """
 
+from _common import keras_op
 from keras import ops
 
 
@@ -24,22 +25,13 @@ def build_cases(T, np, Key):
 
     special = T([0.0, -0.0, 1.5, -2.5, np.nan, np.inf, -np.inf, 3.0], "float32")
 
-    def fn_of(op):
-        mod = ops
-        parts = op.split(".")
-        if parts[0] == "math":
-            parts = parts[1:]
-        for p in parts[:-1]:
-            mod = getattr(mod, p)
-        return getattr(mod, parts[-1])
-
     def c(op, *args, name=None, **kwargs):
         extra = {}
         for k in ("grad", "tol", "sort_last"):
             if k in kwargs:
                 extra[k] = kwargs.pop(k)
         n = name or f"{op}/{len(cases_cur)}"
-        case = {"name": n, "op": op, "fn": fn_of(op), "args": list(args), "kwargs": kwargs}
+        case = {"name": n, "op": op, "fn": keras_op(ops, op), "args": list(args), "kwargs": kwargs}
         case.update(extra)
         cases_cur.append(case)
 

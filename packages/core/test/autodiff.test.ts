@@ -1,34 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import {
-  KerasTensor, NotDifferentiableError, ShapeError, Tensor, Variable, customGradient, full, grad, jvp, lax, stopGradient, tensor, valueAndGrad, vjp,
-} from '../src/index.js'
+import { KerasTensor, NotDifferentiableError, ShapeError, Tensor, Variable, customGradient, full, grad, jvp, lax, stopGradient, tensor, valueAndGrad, vjp } from '../src/index.js'
 import { trace } from '../src/trace/trace.js'
 import { evaluateGraph } from '../src/trace/evaluate.js'
-
-const t64 = (v: number[], shape?: number[]) => tensor(v, { dtype: 'float64', ...(shape ? { shape } : {}) })
-const vals = (t: unknown): number[] => Array.from((t as Tensor).dataSync())
-const sumAll = (x: Tensor) => lax.reduceSum(x, x.shape.map((_, i) => i))
-
-/** Central finite differences of a scalar function of one float64 tensor. */
-function fd(f: (x: Tensor) => Tensor, x: Tensor, eps = 1e-6): number[] {
-  const base = vals(x)
-  return base.map((_, i) => {
-    const at = (d: number) => { const v = base.slice(); v[i]! += d; return vals(f(tensor(v, { dtype: 'float64', shape: x.shape.slice() })))[0]! }
-    return (at(eps) - at(-eps)) / (2 * eps)
-  })
-}
-function expectClose(a: number[], b: number[], tol = 1e-6): void {
-  expect(a.length).toBe(b.length)
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i]!))))
-}
+import { t64, read, sumAll, fd, expectClose } from './helpers.js'
 
 describe('higher-order gradients', () => {
   it('grad of grad of an elementwise function matches finite differences', () => {
     const f = (x: Tensor) => sumAll(lax.mul(lax.sin(x), lax.exp(lax.mul(x, x))))
     const df = (x: Tensor) => sumAll(grad(f)(x) as Tensor)
     const x = t64([0.3, -0.5, 0.9])
-    expectClose(vals(grad(f)(x)), fd(f, x))
-    expectClose(vals(grad(df)(x)), fd(df, x), 1e-5)
+    expectClose(read(grad(f)(x)), fd(f, x))
+    expectClose(read(grad(df)(x)), fd(df, x), 1e-5)
   })
 
   it('second order through dot_general (a Hessian-vector product) matches finite differences', () => {
@@ -37,11 +19,11 @@ describe('higher-order gradients', () => {
     const v = t64([1, -0.5, 0.25, 0.5, 2, -1], [3, 2])
     const hv = (w: Tensor) => sumAll(lax.mul(grad(f)(w) as Tensor, v))
     const w = t64([0.1, 0.2, -0.3, 0.4, 0.5, -0.6], [3, 2])
-    expectClose(vals(grad(f)(w)), fd(f, w))
-    expectClose(vals(grad(hv)(w)), fd(hv, w), 1e-5)
+    expectClose(read(grad(f)(w)), fd(f, w))
+    expectClose(read(grad(hv)(w)), fd(hv, w), 1e-5)
     // the same second-order computation traced to a graph and evaluated
     const g = trace((x: Tensor) => grad(hv)(x) as Tensor, [{ shape: [3, 2], dtype: 'float64' }])
-    expect(vals(evaluateGraph(g, [w])[0])).toEqual(vals(grad(hv)(w)))
+    expect(read(evaluateGraph(g, [w])[0])).toEqual(read(grad(hv)(w)))
   })
 })
 
@@ -51,45 +33,45 @@ describe('structures and options', () => {
     const params = { w: t64([0.5, -1]), list: [v, t64([3])] }
     const f = (p: typeof params) => lax.add(sumAll(lax.mul(p.w, (p.list[0] as Variable).value)), sumAll(lax.mul(p.list[1] as Tensor, p.list[1] as Tensor)))
     const [value, g] = valueAndGrad(f)(params) as [Tensor, { w: Tensor; list: [Tensor, Tensor] }]
-    expect(vals(value)).toEqual([0.5 - 2 + 9])
-    expect(vals(g.w)).toEqual([1, 2])
-    expect(vals(g.list[0])).toEqual([0.5, -1])
-    expect(vals(g.list[1])).toEqual([6])
+    expect(read(value)).toEqual([0.5 - 2 + 9])
+    expect(read(g.w)).toEqual([1, 2])
+    expect(read(g.list[0])).toEqual([0.5, -1])
+    expect(read(g.list[1])).toEqual([6])
   })
 
   it('argnums and hasAux', () => {
     const f = (x: Tensor, y: Tensor) => [sumAll(lax.mul(x, y)), { note: lax.add(x, y) }]
     const [[value, aux], grads] = valueAndGrad(f, { argnums: [0, 1], hasAux: true })(t64([2, 3]), t64([5, 7])) as [[Tensor, { note: Tensor }], Tensor[]]
-    expect(vals(value)).toEqual([31])
-    expect(vals(aux.note)).toEqual([7, 10])
-    expect(vals(grads[0])).toEqual([5, 7])
-    expect(vals(grads[1])).toEqual([2, 3])
+    expect(read(value)).toEqual([31])
+    expect(read(aux.note)).toEqual([7, 10])
+    expect(read(grads[0])).toEqual([5, 7])
+    expect(read(grads[1])).toEqual([2, 3])
     const [gx, aux2] = grad(f, { hasAux: true })(t64([1, 1]), t64([4, 4])) as [Tensor, { note: Tensor }]
-    expect(vals(gx)).toEqual([4, 4])
-    expect(vals(aux2.note)).toEqual([5, 5])
+    expect(read(gx)).toEqual([4, 4])
+    expect(read(aux2.note)).toEqual([5, 5])
   })
 
   it('customGradient replaces the VJP; stopGradient blocks it', () => {
     const clipGrad = customGradient((x: Tensor) => [lax.mul(x, x), (dy: Tensor) => [lax.mul(dy, full(dy.shape, 100, dy.dtype))]])
-    expect(vals(grad((x: Tensor) => sumAll(clipGrad(x) as Tensor))(t64([1, 2])))).toEqual([100, 100])
+    expect(read(grad((x: Tensor) => sumAll(clipGrad(x) as Tensor))(t64([1, 2])))).toEqual([100, 100])
     const f = (x: Tensor) => sumAll(lax.mul(x, stopGradient(x)))
-    expect(vals(grad(f)(t64([3, -2])))).toEqual([3, -2])
+    expect(read(grad(f)(t64([3, -2])))).toEqual([3, -2])
     // both survive tracing
     const g = trace((x: Tensor) => grad((y: Tensor) => sumAll(clipGrad(y) as Tensor))(x) as Tensor, [{ shape: [2], dtype: 'float64' }])
-    expect(vals(evaluateGraph(g, [t64([5, 6])])[0])).toEqual([100, 100])
+    expect(read(evaluateGraph(g, [t64([5, 6])])[0])).toEqual([100, 100])
   })
 
   it('jvp equals J·t, and vjp gives J^T·u', () => {
     const f = (x: Tensor) => lax.mul(lax.sin(x), x)
     const x = t64([0.2, 1.1])
     const [y, dy] = jvp(f, [x], [t64([1, 0.5])])
-    expect(vals(y)).toEqual(vals(f(x)))
+    expect(read(y)).toEqual(read(f(x)))
     const d = (xi: number) => Math.cos(xi) * xi + Math.sin(xi)
-    expectClose(vals(dy), [d(0.2), 0.5 * d(1.1)], 1e-12)
+    expectClose(read(dy), [d(0.2), 0.5 * d(1.1)], 1e-12)
     const [, pull, release] = vjp(f, x)
     const [gx] = pull(t64([2, 3]))
     release()
-    expectClose(vals(gx), [2 * d(0.2), 3 * d(1.1)], 1e-12)
+    expectClose(read(gx), [2 * d(0.2), 3 * d(1.1)], 1e-12)
   })
 })
 

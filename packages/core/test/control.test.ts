@@ -6,28 +6,13 @@ import { evaluateGraph } from '../src/trace/evaluate.js'
 import { printGraph } from '../src/trace/print.js'
 import { eliminateDeadCode } from '../src/trace/passes.js'
 import { jit } from '../src/jit.js'
+import { t64, read, sumAll, fd, expectClose } from './helpers.js'
 
 const f64 = (shape: (number | null)[]) => ({ shape, dtype: 'float64' as const })
 const f32 = (shape: (number | null)[]) => ({ shape, dtype: 'float32' as const })
 const i32 = (shape: number[]) => ({ shape, dtype: 'int32' as const })
-const t64 = (v: number[], shape?: number[]) => tensor(v, { dtype: 'float64', ...(shape ? { shape } : {}) })
-const vals = (t: unknown): number[] => Array.from((t as Tensor).dataSync())
-const sumAll = (x: Tensor) => lax.reduceSum(x, x.shape.map((_, i) => i))
 const scalar = (v: number, like: Tensor) => full([], v, like.dtype)
 const prims = (g: { equations: readonly { prim: string }[] }) => g.equations.map((e) => e.prim)
-
-/** Central finite differences of a scalar function of one float64 tensor. */
-function fd(f: (x: Tensor) => Tensor, x: Tensor, eps = 1e-6): number[] {
-  const base = vals(x)
-  return base.map((_, i) => {
-    const at = (d: number) => { const v = base.slice(); v[i]! += d; return vals(f(tensor(v, { dtype: 'float64', shape: x.shape.slice() })))[0]! }
-    return (at(eps) - at(-eps)) / (2 * eps)
-  })
-}
-function expectClose(a: number[], b: number[], tol = 1e-6): void {
-  expect(a.length).toBe(b.length)
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i]!))))
-}
 
 describe('cond / switch', () => {
   const f = (x: Tensor) => cond(lax.gt(sumAll(x), scalar(0, x)), () => lax.exp(x), () => lax.neg(lax.sin(x)))
@@ -38,7 +23,7 @@ describe('cond / switch', () => {
     expect(printGraph(g)).toContain('cond[branches=[{ lambda ; a:f32[3]. let')
     for (const xs of [[0.5, 1, -0.25], [-1, -2, 0.5]]) {
       const x = tensor(xs, { dtype: 'float32' })
-      expect(vals(evaluateGraph(g, [x])[0])).toEqual(vals(f(x)))
+      expect(read(evaluateGraph(g, [x])[0])).toEqual(read(f(x)))
     }
   })
 
@@ -49,9 +34,9 @@ describe('cond / switch', () => {
     const g = trace((i: Tensor, a: Tensor) => switchCase(i, branches, a), [i32([]), f32([2])])
     for (const i of [-3, 0, 1, 2, 9]) {
       const idx = tensor(i, { dtype: 'int32' })
-      expect(vals(evaluateGraph(g, [idx, x])[0])).toEqual(vals(switchCase(idx, branches, x)))
+      expect(read(evaluateGraph(g, [idx, x])[0])).toEqual(read(switchCase(idx, branches, x)))
     }
-    expect(vals(switchCase(7, branches, x))).toEqual([-9, -18])
+    expect(read(switchCase(7, branches, x))).toEqual([-9, -18])
   })
 
   it('branches must agree in structure and avals', () => {
@@ -67,9 +52,9 @@ describe('cond / switch', () => {
     for (const xs of [[0.3, -0.2, 0.5], [-0.7, 0.1, -0.4]]) {
       const x = t64(xs)
       const expected = fd(h, x)
-      expectClose(vals(evaluateGraph(gGraph, [x])[0]), expected)
+      expectClose(read(evaluateGraph(gGraph, [x])[0]), expected)
       // the tape records `cond` as one node when the graph interpreter runs it eagerly
-      expectClose(vals(grad((y: Tensor) => evaluateGraph(fwd, [y])[0]!)(x)), expected)
+      expectClose(read(grad((y: Tensor) => evaluateGraph(fwd, [y])[0]!)(x)), expected)
     }
   })
 })
@@ -87,11 +72,11 @@ describe('whileLoop / foriLoop', () => {
         const nt = tensor(n, { dtype: 'int32' })
         const [ie, xe] = loop(nt, x, max)
         const [it_, xt] = evaluateGraph(g, [nt, x])
-        expect(vals(it_)).toEqual(vals(ie))
-        expect(vals(xt)).toEqual(vals(xe))
+        expect(read(it_)).toEqual(read(ie))
+        expect(read(xt)).toEqual(read(xe))
       }
     }
-    expect(vals(whileLoop((v: Tensor) => lax.lt(v, full([], 10, 'float32')), (v: Tensor) => lax.mul(v, full([], 3, 'float32')), tensor(1, { dtype: 'float32' })))).toEqual([27])
+    expect(read(whileLoop((v: Tensor) => lax.lt(v, full([], 10, 'float32')), (v: Tensor) => lax.mul(v, full([], 3, 'float32')), tensor(1, { dtype: 'float32' })))).toEqual([27])
   })
 
   it('while is not reverse-differentiable; foriLoop with static bounds is (lowered to scan)', () => {
@@ -102,9 +87,9 @@ describe('whileLoop / foriLoop', () => {
     expect(prims(g)).toContain('scan')
     const gg = trace((x: Tensor) => grad(fl)(x) as Tensor, [f64([2])])
     const x = t64([0.3, -0.6])
-    expect(vals(evaluateGraph(g, [x])[0])).toEqual(vals(fl(x)))
-    expectClose(vals(evaluateGraph(gg, [x])[0]), fd(fl, x))
-    expectClose(vals(grad(fl)(x)), fd(fl, x))
+    expect(read(evaluateGraph(g, [x])[0])).toEqual(read(fl(x)))
+    expectClose(read(evaluateGraph(gg, [x])[0]), fd(fl, x))
+    expectClose(read(grad(fl)(x)), fd(fl, x))
   })
 
   it('foriLoop passes i and uses while for tensor bounds', () => {
@@ -113,8 +98,8 @@ describe('whileLoop / foriLoop', () => {
     expect(prims(g)).toContain('while')
     const hi = tensor(5, { dtype: 'int32' })
     const x = tensor(0.5, { dtype: 'float32' })
-    expect(vals(evaluateGraph(g, [hi, x])[0])).toEqual([10.5])
-    expect(vals(f(hi, x))).toEqual([10.5])
+    expect(read(evaluateGraph(g, [hi, x])[0])).toEqual([10.5])
+    expect(read(f(hi, x))).toEqual([10.5])
   })
 })
 
@@ -133,9 +118,9 @@ describe('scan / map', () => {
       expect(prims(g)).toEqual(['scan'])
       const [ce, ye] = run(init.s, init.n, xs)
       const [n, s, y] = evaluateGraph(g, [init.s, init.n, xs]) // carry leaves in sorted-key order
-      expect(vals(s)).toEqual(vals(ce.s))
-      expect(vals(n)).toEqual([3])
-      expect(vals(y)).toEqual(vals(ye))
+      expect(read(s)).toEqual(read(ce.s))
+      expect(read(n)).toEqual([3])
+      expect(read(y)).toEqual(read(ye))
       expect(y!.shape).toEqual([3, 2])
     }
   })
@@ -146,11 +131,11 @@ describe('scan / map', () => {
     const g = trace(counter, [f32([1])])
     expect(g.variableReads.map((r) => r.variable.path)).toEqual(['k'])
     const c0 = tensor([1.5], { dtype: 'float32' })
-    expect(vals(evaluateGraph(g, [c0])[0])).toEqual([12])
-    expect(vals(counter(c0)[0])).toEqual([12])
+    expect(read(evaluateGraph(g, [c0])[0])).toEqual([12])
+    expect(read(counter(c0)[0])).toEqual([12])
     expect(counter(c0)[1]).toBe(null)
     const [c, ys] = scan((a: Tensor, x: Tensor) => [lax.add(a, x), x], c0, tensor([], { dtype: 'float32', shape: [0, 1] }))
-    expect(vals(c)).toEqual([1.5])
+    expect(read(c)).toEqual([1.5])
     expect((ys as Tensor).shape).toEqual([0, 1])
     expect(() => trace((a: Tensor) => scan((c1: Tensor) => { v.assign(c1); return [c1, null] }, a, null, { length: 2 }), [f32([1])])).toThrow(InvalidArgumentError)
   })
@@ -160,11 +145,11 @@ describe('scan / map', () => {
     const f = (x: Tensor) => ({ a: lax.exp(x), b: lax.reduceSum(x, [0]) })
     const r = map(f, xs) as { a: Tensor; b: Tensor }
     expect(r.a.shape).toEqual([3, 2])
-    expect(vals(r.b)).toEqual([3, 7, 11])
+    expect(read(r.b)).toEqual([3, 7, 11])
     const g = trace((x: Tensor) => vectorizedMap(f, x), [f32([3, 2])])
     const [a, b] = evaluateGraph(g, [xs])
-    expect(vals(a)).toEqual(vals(r.a))
-    expect(vals(b)).toEqual([3, 7, 11])
+    expect(read(a)).toEqual(read(r.a))
+    expect(read(b)).toEqual([3, 7, 11])
   })
 
   it('gradients through scan (init, xs and a captured weight) match finite differences', () => {
@@ -184,27 +169,27 @@ describe('scan / map', () => {
     const gg = trace((i: Tensor, x: Tensor) => grad(loss, { argnums: [0, 1] })(i, x) as Tensor[], [f64([2]), f64([4, 2])])
     expect(prims(gg).filter((p) => p === 'scan').length).toBe(2) // residual forward + reverse scan
     const [di, dx] = evaluateGraph(gg, [init, xs])
-    expectClose(vals(di), gInit)
-    expectClose(vals(dx), gXs)
+    expectClose(read(di), gInit)
+    expectClose(read(dx), gXs)
     // eager gradient through the interpreter (scan recorded as one tape node)
     const fwd = trace(loss, [f64([2]), f64([4, 2])])
     const [ei, ex] = grad((i: Tensor, x: Tensor) => evaluateGraph(fwd, [i, x])[0]!, { argnums: [0, 1] })(init, xs) as Tensor[]
-    expectClose(vals(ei), gInit)
-    expectClose(vals(ex), gXs)
+    expectClose(read(ei), gInit)
+    expectClose(read(ex), gXs)
     // eager Python-style scan, taped step by step
-    expectClose(vals((grad(loss, { argnums: [0, 1] })(init, xs) as Tensor[])[1]), gXs)
+    expectClose(read((grad(loss, { argnums: [0, 1] })(init, xs) as Tensor[])[1]), gXs)
     // dead-code elimination prunes the reverse scan when only d/dinit is wanted
     const gi = trace((i: Tensor, x: Tensor) => grad(loss)(i, x) as Tensor, [f64([2]), f64([4, 2])])
     const pruned = eliminateDeadCode(gi)
     const outsOf = (g: typeof gi) => g.equations.filter((e) => e.prim === 'scan').map((e) => e.outputs.length)
     expect(outsOf(gi)).toEqual([3, 3]) // residual forward; reverse (acc of w, d init, d xs)
     expect(outsOf(pruned)).toEqual([2, 1])
-    expectClose(vals(evaluateGraph(pruned, [init, xs])[0]), gInit)
-    expect(vals(evaluateGraph(pruned, [init, xs])[0])).toEqual(vals(evaluateGraph(gi, [init, xs])[0]))
+    expectClose(read(evaluateGraph(pruned, [init, xs])[0]), gInit)
+    expect(read(evaluateGraph(pruned, [init, xs])[0])).toEqual(read(evaluateGraph(gi, [init, xs])[0]))
     // and with respect to the captured weight
     const lw = (wt: Tensor) => sumAll(scan((a: Tensor, x: Tensor) => [lax.tanh(lax.add(lax.mul(a, wt), x)), null], init, xs)[0])
     const gw = trace((wt: Tensor) => grad(lw)(wt) as Tensor, [f64([2])])
-    expectClose(vals(evaluateGraph(gw, [w])[0]), fd(lw, w))
+    expectClose(read(evaluateGraph(gw, [w])[0]), fd(lw, w))
   })
 
   it('second-order gradient through scan', () => {
@@ -212,7 +197,7 @@ describe('scan / map', () => {
     const df = (x: Tensor) => sumAll(grad(f)(x) as Tensor)
     const g2 = trace((x: Tensor) => grad(df)(x) as Tensor, [f64([1])])
     const x = t64([0.4])
-    expectClose(vals(evaluateGraph(g2, [x])[0]), fd(df, x), 1e-5)
+    expectClose(read(evaluateGraph(g2, [x])[0]), fd(df, x), 1e-5)
   })
 
   it('eager scan keeps the tensor count flat', () => {
@@ -221,15 +206,15 @@ describe('scan / map', () => {
     const before = memory().numTensors
     const [c, ys] = scan((a: Tensor, x: Tensor) => [lax.add(a, x), lax.mul(x, x)], c0, xs)
     expect(memory().numTensors).toBe(before + 2)
-    expect(vals(c)).toEqual([90, 100])
+    expect(read(c)).toEqual([90, 100])
     c.dispose(); (ys as Tensor).dispose()
     const step = jit((a: Tensor, x: Tensor) => scan((cc: Tensor, xi: Tensor) => [lax.add(cc, xi), lax.mul(xi, xi)], a, x))
     step(c0, xs)
     const mid = memory().numTensors
     const [c2, y2] = step(c0, xs) as [Tensor, Tensor]
     expect(memory().numTensors).toBe(mid + 2)
-    expect(vals(c2)).toEqual([90, 100])
-    expect(vals(y2)).toEqual(vals(lax.mul(xs, xs)))
+    expect(read(c2)).toEqual([90, 100])
+    expect(read(y2)).toEqual(read(lax.mul(xs, xs)))
   })
 })
 
@@ -247,23 +232,23 @@ describe('associativeScan', () => {
       const x = tensor(rows, { dtype: 'float64' })
       for (const reverse of [false, true]) {
         const expected = seq(rows, n, (a, b) => a + b, reverse)
-        expect(vals(associativeScan(lax.add, x, { reverse }))).toEqual(expected)
+        expect(read(associativeScan(lax.add, x, { reverse }))).toEqual(expected)
         const g = trace((t: Tensor) => associativeScan(lax.add, t, { reverse }), [f64([n, 2])])
-        expect(vals(evaluateGraph(g, [x])[0])).toEqual(expected)
+        expect(read(evaluateGraph(g, [x])[0])).toEqual(expected)
       }
     }
   })
   it('works on an inner axis and on nested pairs (non-commutative affine composition)', () => {
     const x = tensor([[1, 2, 3, 4], [5, 6, 7, 8]], { dtype: 'float64' })
-    expect(vals(associativeScan(lax.max, x, { axis: 1 }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-    expect(vals(associativeScan(lax.mul, x, { axis: -1 }))).toEqual([1, 2, 6, 24, 5, 30, 210, 1680])
+    expect(read(associativeScan(lax.max, x, { axis: 1 }))).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(read(associativeScan(lax.mul, x, { axis: -1 }))).toEqual([1, 2, 6, 24, 5, 30, 210, 1680])
     // compose affine maps v -> a v + b: (a1,b1) then (a2,b2) = (a2 a1, a2 b1 + b2)
     const a = t64([2, 0.5, 3, -1, 1.5])
     const b = t64([1, -2, 0.5, 4, 2])
     const comp = (p: [Tensor, Tensor], q: [Tensor, Tensor]): [Tensor, Tensor] => [lax.mul(q[0], p[0]), lax.add(lax.mul(q[0], p[1]), q[1])]
     const [, bs] = associativeScan(comp, [a, b] as [Tensor, Tensor])
     let acc = 0
-    const expected = vals(a).map((ai, i) => (acc = ai * acc + vals(b)[i]!))
-    expectClose(vals(bs), expected, 1e-12)
+    const expected = read(a).map((ai, i) => (acc = ai * acc + read(b)[i]!))
+    expectClose(read(bs), expected, 1e-12)
   })
 })

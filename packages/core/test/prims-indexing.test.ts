@@ -1,62 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { abstractEval, bind, DTypeError, grad, InvalidArgumentError, lax, memory, PRIMITIVES, ShapeError, tensor, tidy, vjp, type Prim, type PrimParams, type Tensor } from '../src/index.js'
+import { abstractEval, DTypeError, grad, InvalidArgumentError, lax, memory, PRIMITIVES, ShapeError, tensor, type Tensor } from '../src/index.js'
+import { f64, i32, range, read, av, offset, indices, checkGrad, passThroughVjpWorks, backwardLeak, runGolden } from './helpers.js'
 
-// ---- helpers: float64 tensors, independent loops, central finite differences ----------------------
-
-const f64 = (v: number[], shape: number[]): Tensor => tensor(v, { shape, dtype: 'float64' })
-const i32 = (v: number[], shape: number[] = [v.length]): Tensor => tensor(v, { shape, dtype: 'int32' })
-const range = (n: number, scale = 1, shift = 0): number[] => Array.from({ length: n }, (_, i) => i * scale + shift)
-const read = (t: Tensor): number[] => Array.from(t.dataSync() as ArrayLike<number>)
-const offset = (shape: readonly number[], idx: readonly number[]): number => idx.reduce((acc, v, d) => acc * shape[d]! + v, 0)
-function indices(shape: readonly number[]): number[][] {
-  let out: number[][] = [[]]
-  for (const d of shape) out = out.flatMap((p) => Array.from({ length: d }, (_, i) => [...p, i]))
-  return out
-}
-
-interface Arg { v: number[]; s: number[] }
-/** VJP vs central finite differences of Σ f(x)·w in float64 (step 1e-6); checks shape and dtype too. */
-function checkGrad(f: (...xs: Tensor[]) => Tensor, args: Arg[], tol = 1e-6): void {
-  const mk = (vals: number[][]): Tensor[] => vals.map((v, i) => f64(v, args[i]!.s))
-  const y0 = f(...mk(args.map((a) => a.v)))
-  const w = f64(range(y0.size).map((i) => Math.sin(1.3 * i + 0.4) + 1.1), [...y0.shape])
-  const loss = (...xs: Tensor[]): Tensor => { const y = f(...xs); return lax.reduceSum(lax.mul(y, w), y.shape.map((_, i) => i)) }
-  const gs = grad(loss, { argnums: args.map((_, i) => i) })(...mk(args.map((a) => a.v))) as Tensor[]
-  const h = 1e-6
-  args.forEach((a, k) => {
-    expect(gs[k]!.shape).toEqual(a.s)
-    expect(gs[k]!.dtype).toBe('float64')
-    const analytic = read(gs[k]!)
-    for (let i = 0; i < a.v.length; i++) {
-      const at = (d: number): number => {
-        const vals = args.map((b) => b.v.slice())
-        vals[k]![i]! += d
-        return read(loss(...mk(vals)))[0]!
-      }
-      const numeric = (at(h) - at(-h)) / (2 * h)
-      expect(Math.abs(analytic[i]! - numeric)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(numeric)))
-    }
-  })
-}
-
-/**
- * Core's backward pass must accept a VJP that returns its incoming cotangent unchanged (`add`,
- * `scatter_add`'s operand gradient). Tests of such rules run once it does.
- */
-const passThroughVjpWorks = ((): boolean => {
-  try { grad((x: Tensor) => lax.reduceSum(lax.add(x, x), [0]))(f64([1], [1])); return true } catch { return false }
-})()
-
-/** Tensors a backward pass leaves alive beyond those of the forward pass (should be 0). */
-function backwardLeak(f: (x: Tensor) => Tensor, x: Tensor): number {
-  const loss = (y: Tensor): Tensor => { const o = f(y); return lax.reduceSum(lax.mul(o, lax.sin(o)), o.shape.map((_, i) => i)) }
-  const before = memory().numTensors
-  tidy(() => { grad(loss)(x) })
-  return memory().numTensors - before
-}
-
-const av = (shape: (number | null)[], dtype: 'float32' | 'int32' | 'bool' = 'float32') => ({ shape, dtype })
+// ---- independent loops (shared helpers: ./helpers.ts) ---------------------------------------------
 
 /** Independent np.take along `axis` with clamped indices. */
 function takeLoop(v: number[], shape: number[], idx: number[], idxShape: number[], axis: number): number[] {
@@ -248,40 +194,6 @@ describe('iota', () => {
 })
 
 // ---- golden data from jax.lax (tools/golden/core_movement.py) ------------------------------------
-
-interface GoldenArr { shape: number[]; dtype: 'float64' | 'int32' | 'bool'; data: (number | string)[] }
-interface GoldenCase {
-  name: string; prim: Prim; params: PrimParams[Prim]; inputs: GoldenArr[]; outputs: GoldenArr[]
-  diff?: number[]; cotangent?: GoldenArr; grads?: GoldenArr[]
-}
-const golden = JSON.parse(readFileSync(new URL('./golden/movement.json', import.meta.url), 'utf8')) as { cases: GoldenCase[] }
-const fromGolden = (a: GoldenArr): Tensor => tensor(a.data.map(Number), { shape: a.shape, dtype: a.dtype })
-function expectMatches(t: Tensor, a: GoldenArr): void {
-  expect(t.shape).toEqual(a.shape)
-  const got = read(t)
-  a.data.map(Number).forEach((e, i) => {
-    if (Number.isNaN(e)) expect(got[i]).toBeNaN()
-    else if (!Number.isFinite(e) || a.dtype !== 'float64') expect(got[i]).toBe(e)
-    else expect(Math.abs(got[i]! - e)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(e)))
-  })
-}
-function runGolden(prims: readonly Prim[]): void {
-  for (const c of golden.cases.filter((k) => prims.includes(k.prim))) {
-    it(`${c.name} (values${c.grads ? ' and VJP' : ''})`, () => {
-      const inputs = c.inputs.map(fromGolden)
-      bind(c.prim, inputs, c.params).forEach((o, i) => expectMatches(o, c.outputs[i]!))
-      if (!c.grads) return
-      const f = (...xs: Tensor[]): Tensor => {
-        const all = inputs.slice()
-        c.diff!.forEach((k, j) => { all[k] = xs[j]! })
-        return bind(c.prim, all, c.params)[0]!
-      }
-      const [, pull, release] = vjp(f, ...c.diff!.map((k) => inputs[k]!))
-      pull(fromGolden(c.cotangent!)).forEach((g, j) => expectMatches(g, c.grads![j]!))
-      release()
-    })
-  }
-}
 
 describe('golden values and VJPs from jax.lax', () => runGolden(['gather', 'scatter', 'sort', 'top_k', 'iota']))
 describe.skipIf(!passThroughVjpWorks)('golden scatter_add (needs pass-through VJPs in core)', () => runGolden(['scatter_add']))

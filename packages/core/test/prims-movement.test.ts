@@ -1,57 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { abstractEval, bind, DTypeError, grad, InvalidArgumentError, KerasTensor, lax, ShapeError, tensor, vjp, type Prim, type PrimParams, type Tensor } from '../src/index.js'
+import { abstractEval, DTypeError, grad, InvalidArgumentError, KerasTensor, lax, ShapeError, tensor, type Tensor } from '../src/index.js'
+import { f64, i32, range, read, av, offset, indices, checkGrad, runGolden } from './helpers.js'
 
-// ---- helpers: float64 tensors, an independent row-major indexer, central finite differences ----
+// ---- local helpers (shared ones: ./helpers.ts) ---------------------------------------------------
 
-const f64 = (v: number[], shape: number[]): Tensor => tensor(v, { shape, dtype: 'float64' })
-const i32 = (v: number[]): Tensor => tensor(v, { shape: [v.length], dtype: 'int32' })
-const range = (n: number, scale = 1, shift = 0): number[] => Array.from({ length: n }, (_, i) => i * scale + shift)
-const read = (t: Tensor): number[] => Array.from(t.dataSync() as ArrayLike<number>)
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1)
-/** Row-major offset of a multi-index, written independently of the implementation under test. */
-const offset = (shape: readonly number[], idx: readonly number[]): number => idx.reduce((acc, v, d) => acc * shape[d]! + v, 0)
-/** Every multi-index of a shape, row-major. */
-function indices(shape: readonly number[]): number[][] {
-  const out: number[][] = [[]]
-  for (const d of shape) {
-    const next: number[][] = []
-    for (const p of out) for (let i = 0; i < d; i++) next.push([...p, i])
-    out.splice(0, out.length, ...next)
-  }
-  return out
-}
-
-interface Arg { v: number[]; s: number[] }
-/**
- * Checks the VJP of `f` against central finite differences of L = Σ f(x)·w (w fixed, uneven), in
- * float64 with step 1e-6; also checks each gradient has its input's shape and dtype.
- */
-function checkGrad(f: (...xs: Tensor[]) => Tensor, args: Arg[], tol = 1e-6): void {
-  const mk = (vals: number[][]): Tensor[] => vals.map((v, i) => f64(v, args[i]!.s))
-  const y0 = f(...mk(args.map((a) => a.v)))
-  const w = f64(range(y0.size).map((i) => Math.sin(1.3 * i + 0.4) + 1.1), [...y0.shape])
-  const loss = (...xs: Tensor[]): Tensor => { const y = f(...xs); return lax.reduceSum(lax.mul(y, w), y.shape.map((_, i) => i)) }
-  const which = args.map((_, i) => i)
-  const gs = grad(loss, { argnums: which })(...mk(args.map((a) => a.v))) as Tensor[]
-  const h = 1e-6
-  args.forEach((a, k) => {
-    expect(gs[k]!.shape).toEqual(a.s)
-    expect(gs[k]!.dtype).toBe('float64')
-    const analytic = read(gs[k]!)
-    for (let i = 0; i < a.v.length; i++) {
-      const at = (d: number): number => {
-        const vals = args.map((b) => b.v.slice())
-        vals[k]![i]! += d
-        return read(loss(...mk(vals)))[0]!
-      }
-      const numeric = (at(h) - at(-h)) / (2 * h)
-      expect(Math.abs(analytic[i]! - numeric)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(numeric)))
-    }
-  })
-}
-
-const av = (shape: (number | null)[], dtype: 'float32' | 'int32' = 'float32') => ({ shape, dtype })
 
 // ---- reshape ----------------------------------------------------------------------------------
 
@@ -302,39 +255,5 @@ describe('movement dtypes', () => {
 })
 
 // ---- golden data from jax.lax (tools/golden/core_movement.py) ------------------------------------
-
-interface GoldenArr { shape: number[]; dtype: 'float64' | 'int32' | 'bool'; data: (number | string)[] }
-interface GoldenCase {
-  name: string; prim: Prim; params: PrimParams[Prim]; inputs: GoldenArr[]; outputs: GoldenArr[]
-  diff?: number[]; cotangent?: GoldenArr; grads?: GoldenArr[]
-}
-const golden = JSON.parse(readFileSync(new URL('./golden/movement.json', import.meta.url), 'utf8')) as { cases: GoldenCase[] }
-const fromGolden = (a: GoldenArr): Tensor => tensor(a.data.map(Number), { shape: a.shape, dtype: a.dtype })
-function expectMatches(t: Tensor, a: GoldenArr): void {
-  expect(t.shape).toEqual(a.shape)
-  const got = read(t)
-  a.data.map(Number).forEach((e, i) => {
-    if (Number.isNaN(e)) expect(got[i]).toBeNaN()
-    else if (!Number.isFinite(e) || a.dtype !== 'float64') expect(got[i]).toBe(e)
-    else expect(Math.abs(got[i]! - e)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(e)))
-  })
-}
-function runGolden(prims: readonly Prim[]): void {
-  for (const c of golden.cases.filter((k) => prims.includes(k.prim))) {
-    it(`${c.name} (values${c.grads ? ' and VJP' : ''})`, () => {
-      const inputs = c.inputs.map(fromGolden)
-      bind(c.prim, inputs, c.params).forEach((o, i) => expectMatches(o, c.outputs[i]!))
-      if (!c.grads) return
-      const f = (...xs: Tensor[]): Tensor => {
-        const all = inputs.slice()
-        c.diff!.forEach((k, j) => { all[k] = xs[j]! })
-        return bind(c.prim, all, c.params)[0]!
-      }
-      const [, pull, release] = vjp(f, ...c.diff!.map((k) => inputs[k]!))
-      pull(fromGolden(c.cotangent!)).forEach((g, j) => expectMatches(g, c.grads![j]!))
-      release()
-    })
-  }
-}
 
 describe('golden values and VJPs from jax.lax', () => runGolden(['reshape', 'transpose', 'broadcast_in_dim', 'slice', 'dynamic_slice', 'dynamic_update_slice', 'pad', 'concatenate', 'rev']))

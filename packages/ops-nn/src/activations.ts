@@ -4,9 +4,10 @@
  */
 import { InvalidArgumentError, bindFused, fmt, lax, normalizeAxes, normalizeAxis, type Tensor } from '@kx/core'
 import {
-  type TensorLike, add, clip, div, ge, gt, iotaOn, lt, le, maximum, minimum, mul, neg, sliceAxis, square, sub, sum,
-  toFloat, toTensor, transpose, reshape, where, cast, max, abs,
-} from './util.js'
+  abs, add, cast, clip, convertToTensor, divide, greater, greaterEqual, less, lessEqual, max, maximum, minimum, multiply, negative, square,
+  subtract, sum, transpose, where, type TensorLike,
+} from '@kx/ops-numpy'
+import { iotaOn, reshapeDims, sliceAxis, toFloat } from './util.js'
 
 /**
  * Rectified linear unit, `max(x, 0)`.
@@ -17,9 +18,9 @@ import {
  * ```
  */
 export function relu(x: TensorLike): Tensor {
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   // NOTE: select, not max, so the gradient at exactly 0 is 0 (JAX's relu custom JVP), not 0.5.
-  return where(gt(t, 0), t, 0)
+  return where(greater(t, 0), t, 0)
 }
 
 /**
@@ -31,8 +32,8 @@ export function relu(x: TensorLike): Tensor {
  * ```
  */
 export function relu6(x: TensorLike): Tensor {
-  const t = toTensor(x)
-  return where(gt(t, 0), where(lt(t, 6), t, 6), 0)
+  const t = convertToTensor(x)
+  return where(greater(t, 0), where(less(t, 6), t, 6), 0)
 }
 
 /**
@@ -53,7 +54,7 @@ export function sigmoid(x: TensorLike): Tensor { return lax.logistic(toFloat(x))
  * sparseSigmoid(convertToTensor([-2, 0, 2])) // [0, 0.5, 1]
  * ```
  */
-export function sparseSigmoid(x: TensorLike): Tensor { return mul(clip(add(toFloat(x), 1), 0, 2), 0.5) }
+export function sparseSigmoid(x: TensorLike): Tensor { return multiply(clip(add(toFloat(x), 1), 0, 2), 0.5) }
 
 /** `tanh(x)`. @example `tanh(convertToTensor([0])) // [0]` */
 export function tanh(x: TensorLike): Tensor { return lax.tanh(toFloat(x)) }
@@ -66,7 +67,7 @@ export function tanh(x: TensorLike): Tensor { return lax.tanh(toFloat(x)) }
  * tanhShrink(convertToTensor([0])) // [0]
  * ```
  */
-export function tanhShrink(x: TensorLike): Tensor { const t = toFloat(x); return sub(t, lax.tanh(t)) }
+export function tanhShrink(x: TensorLike): Tensor { const t = toFloat(x); return subtract(t, lax.tanh(t)) }
 
 /**
  * Softplus, `log(1 + exp(x))`, computed stably as `max(x, 0) + log1p(exp(-|x|))`.
@@ -79,7 +80,7 @@ export function tanhShrink(x: TensorLike): Tensor { const t = toFloat(x); return
 export function softplus(x: TensorLike): Tensor {
   const t = toFloat(x)
   // NOTE: jnp.logaddexp(x, 0); the max() tie at 0 splits the gradient 0.5/0.5, which gives sigmoid(0) exactly.
-  return add(maximum(t, 0), lax.unary('log1p', lax.exp(neg(abs(t)))))
+  return add(maximum(t, 0), lax.unary('log1p', lax.exp(negative(abs(t)))))
 }
 
 /**
@@ -90,7 +91,7 @@ export function softplus(x: TensorLike): Tensor {
  * softsign(convertToTensor([1])) // [0.5]
  * ```
  */
-export function softsign(x: TensorLike): Tensor { const t = toFloat(x); return div(t, add(abs(t), 1)) }
+export function softsign(x: TensorLike): Tensor { const t = toFloat(x); return divide(t, add(abs(t), 1)) }
 
 /**
  * Soft shrinkage: `x - threshold` above `threshold`, `x + threshold` below `-threshold`, else 0.
@@ -103,7 +104,7 @@ export function softsign(x: TensorLike): Tensor { const t = toFloat(x); return d
 export function softShrink(x: TensorLike, options: { threshold?: number } = {}): Tensor {
   const t = toFloat(x)
   const th = options.threshold ?? 0.5
-  return where(gt(t, th), sub(t, th), where(lt(t, -th), add(t, th), 0))
+  return where(greater(t, th), subtract(t, th), where(less(t, -th), add(t, th), 0))
 }
 
 /**
@@ -116,7 +117,7 @@ export function softShrink(x: TensorLike, options: { threshold?: number } = {}):
  */
 export function hardShrink(x: TensorLike, options: { threshold?: number } = {}): Tensor {
   const t = toFloat(x)
-  return where(gt(abs(t), options.threshold ?? 0.5), t, 0)
+  return where(greater(abs(t), options.threshold ?? 0.5), t, 0)
 }
 
 /**
@@ -129,7 +130,7 @@ export function hardShrink(x: TensorLike, options: { threshold?: number } = {}):
  */
 export function sparsePlus(x: TensorLike): Tensor {
   const t = toFloat(x)
-  return where(le(t, -1), 0, where(ge(t, 1), t, div(square(add(t, 1)), 4)))
+  return where(lessEqual(t, -1), 0, where(greaterEqual(t, 1), t, divide(square(add(t, 1)), 4)))
 }
 
 /**
@@ -140,7 +141,7 @@ export function sparsePlus(x: TensorLike): Tensor {
  * silu(convertToTensor([0])) // [0]
  * ```
  */
-export function silu(x: TensorLike): Tensor { const t = toFloat(x); return mul(t, lax.logistic(t)) }
+export function silu(x: TensorLike): Tensor { const t = toFloat(x); return multiply(t, lax.logistic(t)) }
 /** Alias of `silu` (Keras `swish`). @example `swish(x)` */
 export const swish = silu
 
@@ -154,7 +155,7 @@ export const swish = silu
  */
 export function squareplus(x: TensorLike, options: { b?: number } = {}): Tensor {
   const t = toFloat(x)
-  return div(add(t, lax.sqrt(add(square(t), options.b ?? 4))), 2)
+  return divide(add(t, lax.sqrt(add(square(t), options.b ?? 4))), 2)
 }
 
 /**
@@ -165,7 +166,7 @@ export function squareplus(x: TensorLike, options: { b?: number } = {}): Tensor 
  * logSigmoid(convertToTensor([0])) // [-0.6931]
  * ```
  */
-export function logSigmoid(x: TensorLike): Tensor { return neg(softplus(neg(toFloat(x)))) }
+export function logSigmoid(x: TensorLike): Tensor { return negative(softplus(negative(toFloat(x)))) }
 
 /**
  * Leaky ReLU: `x` for `x >= 0`, `negativeSlope * x` otherwise (Keras default slope 0.2).
@@ -177,7 +178,7 @@ export function logSigmoid(x: TensorLike): Tensor { return neg(softplus(neg(toFl
  */
 export function leakyRelu(x: TensorLike, options: { negativeSlope?: number } = {}): Tensor {
   const t = toFloat(x)
-  return where(ge(t, 0), t, mul(t, options.negativeSlope ?? 0.2))
+  return where(greaterEqual(t, 0), t, multiply(t, options.negativeSlope ?? 0.2))
 }
 
 /**
@@ -188,7 +189,7 @@ export function leakyRelu(x: TensorLike, options: { negativeSlope?: number } = {
  * hardSigmoid(convertToTensor([0])) // [0.5]
  * ```
  */
-export function hardSigmoid(x: TensorLike): Tensor { return div(relu6(add(toFloat(x), 3)), 6) }
+export function hardSigmoid(x: TensorLike): Tensor { return divide(relu6(add(toFloat(x), 3)), 6) }
 
 /**
  * Hard SiLU (hard swish), `x * relu6(x + 3) / 6`.
@@ -198,7 +199,7 @@ export function hardSigmoid(x: TensorLike): Tensor { return div(relu6(add(toFloa
  * hardSilu(convertToTensor([3])) // [3]
  * ```
  */
-export function hardSilu(x: TensorLike): Tensor { const t = toFloat(x); return mul(t, hardSigmoid(t)) }
+export function hardSilu(x: TensorLike): Tensor { const t = toFloat(x); return multiply(t, hardSigmoid(t)) }
 /** Alias of `hardSilu` (Keras `hard_swish`). @example `hardSwish(x)` */
 export const hardSwish = hardSilu
 
@@ -212,9 +213,9 @@ export const hardSwish = hardSilu
  */
 export function elu(x: TensorLike, options: { alpha?: number } = {}): Tensor {
   const t = toFloat(x)
-  const pos = gt(t, 0)
+  const pos = greater(t, 0)
   // NOTE: expm1 of where(x > 0, 0, x) keeps the unused branch finite, so its gradient never gives NaN.
-  return where(pos, t, mul(lax.unary('expm1', where(pos, 0, t)), options.alpha ?? 1))
+  return where(pos, t, multiply(lax.unary('expm1', where(pos, 0, t)), options.alpha ?? 1))
 }
 
 const SELU_ALPHA = 1.6732632423543772
@@ -228,7 +229,7 @@ const SELU_SCALE = 1.0507009873554805
  * selu(convertToTensor([1])) // [1.0507]
  * ```
  */
-export function selu(x: TensorLike): Tensor { return mul(elu(x, { alpha: SELU_ALPHA }), SELU_SCALE) }
+export function selu(x: TensorLike): Tensor { return multiply(elu(x, { alpha: SELU_ALPHA }), SELU_SCALE) }
 
 /**
  * GELU. With `approximate` (default true, as Keras) the tanh approximation
@@ -242,10 +243,10 @@ export function selu(x: TensorLike): Tensor { return mul(elu(x, { alpha: SELU_AL
 export function gelu(x: TensorLike, options: { approximate?: boolean } = {}): Tensor {
   const t = toFloat(x)
   if (options.approximate ?? true) {
-    const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI))
-    return mul(t, mul(add(lax.tanh(inner), 1), 0.5))
+    const inner = multiply(add(t, multiply(multiply(multiply(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI))
+    return multiply(t, multiply(add(lax.tanh(inner), 1), 0.5))
   }
-  return mul(mul(t, 0.5), add(lax.unary('erf', mul(t, Math.SQRT1_2)), 1))
+  return multiply(multiply(t, 0.5), add(lax.unary('erf', multiply(t, Math.SQRT1_2)), 1))
 }
 
 /**
@@ -259,7 +260,7 @@ export function gelu(x: TensorLike, options: { approximate?: boolean } = {}): Te
 export function celu(x: TensorLike, options: { alpha?: number } = {}): Tensor {
   const t = toFloat(x)
   const alpha = options.alpha ?? 1
-  return add(maximum(t, 0), mul(lax.unary('expm1', div(minimum(t, 0), alpha)), alpha))
+  return add(maximum(t, 0), multiply(lax.unary('expm1', divide(minimum(t, 0), alpha)), alpha))
 }
 
 /**
@@ -278,7 +279,7 @@ export function glu(x: TensorLike, options: { axis?: number } = {}): Tensor {
     throw new InvalidArgumentError(`\`glu\` needs an even size along \`axis\`. Received: x.shape=${fmt(t.shape)}, axis=${axis}`)
   }
   const half = n / 2
-  return mul(sliceAxis(t, axis, 0, half), lax.logistic(sliceAxis(t, axis, half, n)))
+  return multiply(sliceAxis(t, axis, 0, half), lax.logistic(sliceAxis(t, axis, half, n)))
 }
 
 /**
@@ -291,7 +292,7 @@ export function glu(x: TensorLike, options: { axis?: number } = {}): Tensor {
  */
 export function hardTanh(x: TensorLike): Tensor {
   const t = toFloat(x)
-  return where(gt(t, 1), 1, where(lt(t, -1), -1, t))
+  return where(greater(t, 1), 1, where(less(t, -1), -1, t))
 }
 
 /**
@@ -303,8 +304,8 @@ export function hardTanh(x: TensorLike): Tensor {
  * ```
  */
 export function threshold(x: TensorLike, thresholdValue: number, defaultValue: number): Tensor {
-  const t = toTensor(x)
-  return where(gt(t, thresholdValue), t, defaultValue)
+  const t = convertToTensor(x)
+  return where(greater(t, thresholdValue), t, defaultValue)
 }
 
 /** Moves `axes` last and flattens them, for softmax over several axes (Keras's tuple-axis path). */
@@ -313,22 +314,22 @@ function overAxes(t: Tensor, axis: number | readonly number[], op: string, fn: (
   const axes = normalizeAxes(axis, t.ndim, op)
   const keep = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
   const perm = [...keep, ...axes]
-  const moved = transpose(t, perm)
-  const flat = reshape(moved, [...keep.map((i) => t.shape[i]!), -1])
-  const out = reshape(fn(flat), moved.shape)
+  const moved = transpose(t, { axes: perm })
+  const flat = reshapeDims(moved, [...keep.map((i) => t.shape[i]!), -1])
+  const out = reshapeDims(fn(flat), moved.shape)
   const inv = perm.map((_, i) => perm.indexOf(i))
-  return transpose(out, inv)
+  return transpose(out, { axes: inv })
 }
 
 function softmaxDecomposition(t: Tensor, axis: number): Tensor {
-  const m = lax.stopGradientPrim(max(t, axis, true))
-  const e = lax.exp(sub(t, m))
-  return div(e, sum(e, axis, true))
+  const m = lax.stopGradientPrim(max(t, { axis, keepdims: true }))
+  const e = lax.exp(subtract(t, m))
+  return divide(e, sum(e, { axis, keepdims: true }))
 }
 
 function logSoftmaxDecomposition(t: Tensor, axis: number): Tensor {
-  const shifted = sub(t, lax.stopGradientPrim(max(t, axis, true)))
-  return sub(shifted, lax.log(sum(lax.exp(shifted), axis, true)))
+  const shifted = subtract(t, lax.stopGradientPrim(max(t, { axis, keepdims: true })))
+  return subtract(shifted, lax.log(sum(lax.exp(shifted), { axis, keepdims: true })))
 }
 
 /**
@@ -380,10 +381,10 @@ export function sparsemax(x: TensorLike, options: { axis?: number } = {}): Tenso
   const cums = lax.cumulative('cumsum', sorted, axis)
   const n = t.shape[axis]!
   const rShape = t.shape.map((_, i) => (i === axis ? n : 1))
-  const r = reshape(add(iotaOn(t, t.dtype, [n], 0), 1), rShape)
-  const support = gt(sub(sorted, div(sub(cums, 1), r)), 0)
-  const k = sum(cast(support, t.dtype), axis, true)
-  const tau = div(sub(sum(where(support, cums, 0), axis, true), 1), k)
-  return maximum(sub(t, tau), 0)
+  const r = reshapeDims(add(iotaOn(t, t.dtype, [n], 0), 1), rShape)
+  const support = greater(subtract(sorted, divide(subtract(cums, 1), r)), 0)
+  const k = sum(cast(support, t.dtype), { axis, keepdims: true })
+  const tau = divide(subtract(sum(where(support, cums, 0), { axis, keepdims: true }), 1), k)
+  return maximum(subtract(t, tau), 0)
 }
 

@@ -6,8 +6,9 @@
 import { InvalidArgumentError, ShapeError, bindFused, fmt, isBool, lax, resultType, type Tensor } from '@kx/core'
 import { softmax } from './activations.js'
 import {
-  type TensorLike, add, and, broadcastTo, cast, ge, intVector, iotaOn, mul, ne, reshape, take, toTensor, transpose, where,
-} from './util.js'
+  add, broadcastTo, cast, convertToTensor, greaterEqual, logicalAnd, multiply, notEqual, transpose, where, type TensorLike,
+} from '@kx/ops-numpy'
+import { intVector, iotaOn, reshapeDims, take } from './util.js'
 
 /** Options of `dotProductAttention`. */
 export interface DotProductAttentionOptions {
@@ -38,13 +39,13 @@ function to4d(t: Tensor, target: readonly (number | null)[]): Tensor {
   if (t.ndim >= 4) return t
   const lead = [...Array.from({ length: 4 - t.ndim }, () => 1), ...t.shape]
   const fits = (s: readonly (number | null)[]): boolean => s.every((d, i) => d === 1 || d === null || target[i] === null || d === target[i])
-  if (fits(lead)) return reshape(t, lead)
+  if (fits(lead)) return reshapeDims(t, lead)
   let u = t
   while (u.ndim < 4) {
     const axis = u.ndim === 3 && u.shape[1] === target[1] ? 2 : 1
     const shape = u.shape.slice()
     shape.splice(axis, 0, 1)
-    u = reshape(u, shape)
+    u = reshapeDims(u, shape)
   }
   return u
 }
@@ -63,9 +64,9 @@ export function dotProductAttention(query: TensorLike, key: TensorLike, value: T
   if (options.attnLogitsSoftCap != null) {
     throw new InvalidArgumentError(`attn_logits_soft_cap is only supported for JAX on TPU. Set attn_logits_soft_cap=None. Received: attn_logits_soft_cap=${fmt(options.attnLogitsSoftCap)}`)
   }
-  const q0 = toTensor(query)
-  const k0 = toTensor(key)
-  const v0 = toTensor(value)
+  const q0 = convertToTensor(query)
+  const k0 = convertToTensor(key)
+  const v0 = convertToTensor(value)
   if (q0.ndim !== 4 || k0.ndim !== 4 || v0.ndim !== 4) {
     throw new ShapeError(`\`dot_product_attention\` only supports 4D inputs. Received: query.shape=${fmt(q0.shape)}, key.shape=${fmt(k0.shape)}, value.shape=${fmt(v0.shape)}`)
   }
@@ -89,10 +90,10 @@ export function dotProductAttention(query: TensorLike, key: TensorLike, value: T
   const target = [q.shape[0]!, n, q.shape[1]!, k.shape[1]!]
   let mask: Tensor | null = null
   if (options.mask != null) {
-    const m = toTensor(options.mask)
-    mask = to4d(isBool(m.dtype) ? m : ne(m, 0), target)
+    const m = convertToTensor(options.mask)
+    mask = to4d(isBool(m.dtype) ? m : notEqual(m, 0), target)
   }
-  const bias = options.bias == null ? null : to4d(cast(toTensor(options.bias), dtype), target)
+  const bias = options.bias == null ? null : to4d(cast(convertToTensor(options.bias), dtype), target)
   const run = (): Tensor[] => [attentionDecomposition(q, k, v, bias, mask, causal, scale)]
   if (bias !== null) return run()[0]!
   const T = q.shape[1]!
@@ -119,22 +120,22 @@ function attentionDecomposition(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | 
   const logitsDtype = resultType(q.dtype, 'float32')
   // logits[b, n, t, s] = sum_h q[b, t, n, h] k[b, s, n, h]
   let logits = lax.dotGeneral(cast(q, logitsDtype), cast(kk, logitsDtype), [[3], [3]], [[0, 2], [0, 2]])
-  logits = mul(logits, scale)
+  logits = multiply(logits, scale)
   if (bias) logits = cast(add(logits, bias), logitsDtype)
   if (mask || causal) {
     let keep: Tensor | null = mask
     if (causal) {
       const T = q.shape[1]!
       const S = k.shape[1]!
-      const rows = reshape(iotaOn(q, 'int32', [T], 0), [T, 1])
-      const cols = reshape(iotaOn(q, 'int32', [S], 0), [1, S])
-      const tril = ge(rows, cols)
-      keep = keep ? and(keep, tril) : tril
+      const rows = reshapeDims(iotaOn(q, 'int32', [T], 0), [T, 1])
+      const cols = reshapeDims(iotaOn(q, 'int32', [S], 0), [1, S])
+      const tril = greaterEqual(rows, cols)
+      keep = keep ? logicalAnd(keep, tril) : tril
     }
     logits = where(keep!, logits, LARGE_NEGATIVE)
   }
   const probs = cast(softmax(cast(logits, 'float32'), { axis: -1 }), k.dtype)
   // out[b, n, t, h] = sum_s probs[b, n, t, s] v[b, s, n, h]
   const out = lax.dotGeneral(probs, vv, [[3], [1]], [[0, 1], [0, 2]])
-  return transpose(out, [0, 2, 1, 3])
+  return transpose(out, { axes: [0, 2, 1, 3] })
 }

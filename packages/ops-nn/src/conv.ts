@@ -8,7 +8,8 @@ import {
   InvalidArgumentError, ShapeError, bindFused, fmt, imageDataFormat, lax, resultType,
   type ConvParams, type FusedActivation, type ImageDataFormat, type PadPair, type Tensor,
 } from '@kx/core'
-import { type TensorLike, cast, padConst, reshape, toTensor, transpose, tuple, add } from './util.js'
+import { add, cast, convertToTensor, transpose, type TensorLike } from '@kx/ops-numpy'
+import { padConst, reshapeDims, tuple } from './util.js'
 import { applyActivation } from './fused.js'
 
 /** Keras padding modes of convolutions and pooling (`causal` is for 1D layers). */
@@ -169,8 +170,8 @@ export function convTransposePadding(kernel: number, stride: number, dilation: n
   return [lo, padLen - lo]
 }
 
-const toLast = (x: Tensor): Tensor => transpose(x, [0, ...x.shape.slice(2).map((_, i) => i + 2), 1])
-const toFirst = (x: Tensor): Tensor => transpose(x, [0, x.ndim - 1, ...x.shape.slice(1, -1).map((_, i) => i + 1)])
+const toLast = (x: Tensor): Tensor => transpose(x, { axes: [0, ...x.shape.slice(2).map((_, i) => i + 2), 1] })
+const toFirst = (x: Tensor): Tensor => transpose(x, { axes: [0, x.ndim - 1, ...x.shape.slice(1, -1).map((_, i) => i + 1)] })
 
 function checkRank(x: Tensor, op: string, what = 'inputs'): number {
   if (x.ndim < 3 || x.ndim > 5) {
@@ -212,8 +213,8 @@ function channelsOf(x: Tensor, df: DataFormat): number { return df === 'channels
  * ```
  */
 export function conv(inputs: TensorLike, kernel: TensorLike, options: ConvOptions = {}): Tensor {
-  const k = toTensor(kernel)
-  const x = cast(toTensor(inputs), k.dtype)
+  const k = convertToTensor(kernel)
+  const x = cast(convertToTensor(inputs), k.dtype)
   const { x: xl, params, df } = prepareConv(x, k, options, 'conv')
   const y = lax.conv(xl, k, params)
   return df === 'channels_first' ? toFirst(y) : y
@@ -248,8 +249,8 @@ function prepareConv(x: Tensor, k: Tensor, options: ConvOptions, op: string): Re
  * ```
  */
 export function depthwiseConv(inputs: TensorLike, kernel: TensorLike, options: ConvOptions = {}): Tensor {
-  const k = toTensor(kernel)
-  const x = cast(toTensor(inputs), resultType(toTensor(inputs).dtype, k.dtype))
+  const k = convertToTensor(kernel)
+  const x = cast(convertToTensor(inputs), resultType(convertToTensor(inputs).dtype, k.dtype))
   const n = checkRank(x, 'depthwise_conv')
   const df = standardizeDataFormat(options.dataFormat, 'depthwise_conv')
   if (k.ndim !== n + 2) {
@@ -260,7 +261,7 @@ export function depthwiseConv(inputs: TensorLike, kernel: TensorLike, options: C
   if (c !== null && c !== kin) {
     throw new ShapeError(`The number of input channels must match the kernel's input channels. Received: input channels=${c}, kernel input channels=${kin}, data_format="${df}"`)
   }
-  const kk = reshape(cast(k, x.dtype), [...k.shape.slice(0, -2), 1, kin * k.shape[k.ndim - 1]!])
+  const kk = reshapeDims(cast(k, x.dtype), [...k.shape.slice(0, -2), 1, kin * k.shape[k.ndim - 1]!])
   const { x: xl, params } = resolveConv(x, k.shape.slice(0, -2), options, df, 'depthwise_conv', kin)
   const y = lax.conv(xl, kk, params)
   return df === 'channels_first' ? toFirst(y) : y
@@ -290,8 +291,8 @@ export function separableConv(inputs: TensorLike, depthwiseKernel: TensorLike, p
  * ```
  */
 export function convTranspose(inputs: TensorLike, kernel: TensorLike, options: ConvOptions & { outputPadding?: number | readonly number[] | null } = {}): Tensor {
-  const k0 = toTensor(kernel)
-  const x0 = toTensor(inputs)
+  const k0 = convertToTensor(kernel)
+  const x0 = convertToTensor(inputs)
   const dtype = resultType(x0.dtype, k0.dtype)
   const x = cast(x0, dtype)
   const k = cast(k0, dtype)
@@ -347,9 +348,9 @@ export function convBiasAct(
   inputs: TensorLike, kernel: TensorLike, bias: TensorLike | null,
   options: ConvOptions & { activation?: FusedActivation; alpha?: number } = {},
 ): Tensor {
-  const k = toTensor(kernel)
-  const x = cast(toTensor(inputs), k.dtype)
-  const b = bias === null ? null : cast(toTensor(bias), k.dtype)
+  const k = convertToTensor(kernel)
+  const x = cast(convertToTensor(inputs), k.dtype)
+  const b = bias === null ? null : cast(convertToTensor(bias), k.dtype)
   const activation = options.activation ?? 'linear'
   const alpha = options.alpha ?? (activation === 'leaky_relu' ? 0.2 : 1)
   const { x: xl, params, df } = prepareConv(x, k, options, 'conv')

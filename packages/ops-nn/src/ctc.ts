@@ -8,9 +8,10 @@ import {
 import { logSoftmax } from './activations.js'
 import { oneHot } from './misc.js'
 import {
-  type TensorLike, abs, add, cast, concat, eq, ge, iotaOn, maximum, mul, neg, padConst, reshape, sliceAxis, sub, sum, toTensor, where,
-  broadcastTo, scalar,
-} from './util.js'
+  abs, add, broadcastTo, cast, concatenate, convertToTensor, equal, greaterEqual, maximum, multiply, negative, subtract, sum, where,
+  type TensorLike,
+} from '@kx/ops-numpy'
+import { iotaOn, padConst, reshapeDims, scalar, sliceAxis } from './util.js'
 
 /** A constant of `shape` on `ref`'s backend. */
 function constant(ref: Tensor, shape: readonly number[], value: number, dtype: DType): Tensor {
@@ -23,13 +24,13 @@ const LOG_EPSILON = -1e5
 /** Stable `log(exp(a) + exp(b))`; a tie splits the gradient evenly, which is exact. */
 function logaddexp(a: Tensor, b: Tensor): Tensor {
   const m = maximum(a, b)
-  return add(m, lax.unary('log1p', lax.exp(neg(abs(sub(a, b))))))
+  return add(m, lax.unary('log1p', lax.exp(negative(abs(subtract(a, b))))))
 }
 
 /** `phi[:, 1:] = logaddexp(phi[:, 1:], added)`. */
 function updatePhi(phi: Tensor, added: Tensor): Tensor {
   const n = phi.shape[1]!
-  return concat([sliceAxis(phi, 1, 0, 1), logaddexp(sliceAxis(phi, 1, 1, n), added)], 1)
+  return concatenate([sliceAxis(phi, 1, 0, 1), logaddexp(sliceAxis(phi, 1, 1, n), added)], { axis: 1 })
 }
 
 /**
@@ -43,12 +44,12 @@ function updatePhi(phi: Tensor, added: Tensor): Tensor {
  * ```
  */
 export function ctcLoss(target: TensorLike, output: TensorLike, targetLength: TensorLike, outputLength: TensorLike, options: { maskIndex?: number } = {}): Tensor {
-  const tgt = cast(toTensor(target), 'int32')
-  const out0 = toTensor(output)
+  const tgt = cast(convertToTensor(target), 'int32')
+  const out0 = convertToTensor(output)
   const dtype = resultType(out0.dtype, 'float32')
   const out = cast(out0, dtype)
-  const tl = cast(toTensor(targetLength), 'int32')
-  const ol = cast(toTensor(outputLength), 'int32')
+  const tl = cast(convertToTensor(targetLength), 'int32')
+  const ol = cast(convertToTensor(outputLength), 'int32')
   if (tgt.ndim !== 2 || out.ndim !== 3 || tl.ndim !== 1 || ol.ndim !== 1) {
     throw new ShapeError(`\`ctc_loss\` needs target (B, L), output (B, T, C) and lengths (B,). Received: target.shape=${fmt(tgt.shape)}, output.shape=${fmt(out.shape)}, target_length.shape=${fmt(tl.shape)}, output_length.shape=${fmt(ol.shape)}`)
   }
@@ -65,37 +66,37 @@ export function ctcLoss(target: TensorLike, output: TensorLike, targetLength: Te
   const maskIndex = options.maskIndex ?? 0
   const logprobs = logSoftmax(out, { axis: -1 })
   // Label lengths as optax counts them: the number of non-padded positions.
-  const padCount = sum(cast(ge(iotaOn(tgt, 'int32', [1, L], 1), reshape(tl, [-1, 1])), 'int32'), 1)
-  const labelLengths = sub(L, padCount)
+  const padCount = sum(cast(greaterEqual(iotaOn(tgt, 'int32', [1, L], 1), reshapeDims(tl, [-1, 1])), 'int32'), { axis: 1 })
+  const labelLengths = subtract(L, padCount)
   // repeat[b, n] = 1 when label n equals label n + 1.
-  const repeat = padConst(cast(eq(sliceAxis(tgt, 1, 0, L - 1), sliceAxis(tgt, 1, 1, L)), dtype), [[0, 0], [0, 1]])
+  const repeat = padConst(cast(equal(sliceAxis(tgt, 1, 0, L - 1), sliceAxis(tgt, 1, 1, L)), dtype), [[0, 0], [0, 1]])
   const phiAll = sliceAxis(logprobs, 2, maskIndex, maskIndex + 1) // [B, T, 1]
   const emitAll = lax.dotGeneral(logprobs, oneHot(tgt, C, { dtype }), [[2], [2]], [[0], [0]]) // [B, T, L]
-  const pads = cast(ge(iotaOn(ol, 'int32', [1, T], 1), reshape(ol, [-1, 1])), dtype) // [B, T]: 1 past the end
+  const pads = cast(greaterEqual(iotaOn(ol, 'int32', [1, T], 1), reshapeDims(ol, [-1, 1])), dtype) // [B, T]: 1 past the end
 
   const B = out.shape[0]!
-  let phi = concat([constant(out, [B, 1], 0, dtype), constant(out, [B, L], LOG_EPSILON, dtype)], 1) // [B, L+1]
+  let phi = concatenate([constant(out, [B, 1], 0, dtype), constant(out, [B, L], LOG_EPSILON, dtype)], { axis: 1 }) // [B, L+1]
   let emit = constant(out, [B, L], LOG_EPSILON, dtype) // [B, L]
-  const repeatEps = mul(repeat, LOG_EPSILON)
-  const notRepeatEps = mul(sub(1, repeat), LOG_EPSILON)
+  const repeatEps = multiply(repeat, LOG_EPSILON)
+  const notRepeatEps = multiply(subtract(1, repeat), LOG_EPSILON)
   for (let t = 0; t < T; t++) {
-    const emitT = reshape(sliceAxis(emitAll, 1, t, t + 1), [-1, L])
-    const phiT = reshape(sliceAxis(phiAll, 1, t, t + 1), [-1, 1])
-    const pad = reshape(sliceAxis(pads, 1, t, t + 1), [-1, 1])
+    const emitT = reshapeDims(sliceAxis(emitAll, 1, t, t + 1), [-1, L])
+    const phiT = reshapeDims(sliceAxis(phiAll, 1, t, t + 1), [-1, 1])
+    const pad = reshapeDims(sliceAxis(pads, 1, t, t + 1), [-1, 1])
     const prevPhiOrig = phi
     const prevPhi = updatePhi(phi, add(emit, repeatEps))
     let nextEmit = logaddexp(add(sliceAxis(prevPhi, 1, 0, L), emitT), add(emit, emitT))
     let nextPhi = add(prevPhi, phiT)
     nextPhi = updatePhi(nextPhi, add(add(emit, phiT), notRepeatEps))
-    const keep = sub(1, pad)
-    nextEmit = add(mul(pad, emit), mul(keep, nextEmit))
-    nextPhi = add(mul(pad, prevPhiOrig), mul(keep, nextPhi))
+    const keep = subtract(1, pad)
+    nextEmit = add(multiply(pad, emit), multiply(keep, nextEmit))
+    nextPhi = add(multiply(pad, prevPhiOrig), multiply(keep, nextPhi))
     phi = nextPhi
     emit = nextEmit
   }
   const last = updatePhi(phi, emit)
   const pick = oneHot(labelLengths, L + 1, { dtype })
-  return neg(sum(mul(last, pick), 1))
+  return negative(sum(multiply(last, pick), { axis: 1 }))
 }
 
 /** Options of `ctcDecode`. */
@@ -122,9 +123,9 @@ export interface CtcDecodeOptions {
  * ```
  */
 export function ctcDecode(inputs: TensorLike, sequenceLengths: TensorLike, options: CtcDecodeOptions = {}): [Tensor, Tensor] {
-  const x0 = toTensor(inputs)
+  const x0 = convertToTensor(inputs)
   const x = cast(x0, resultType(x0.dtype, 'float32'))
-  const lens = cast(toTensor(sequenceLengths), 'int32')
+  const lens = cast(convertToTensor(sequenceLengths), 'int32')
   if (x.ndim !== 3) throw new ShapeError(`\`ctc_decode\` needs inputs of shape (B, T, C). Received: inputs.shape=${fmt(x.shape)}`)
   const strategy = options.strategy ?? 'greedy'
   const [B, T, C] = x.shape as [number, number, number]
@@ -144,24 +145,24 @@ function greedy(x: Tensor, lens: Tensor, mergeRepeated: boolean, maskIndex: numb
   const T = x.shape[1]!
   let indices = lax.argmax(x, 2, 'int32')
   let scores = lax.reduceMax(x, [2])
-  const past = ge(iotaOn(x, 'int32', [1, T], 1), reshape(lens, [-1, 1]))
+  const past = greaterEqual(iotaOn(x, 'int32', [1, T], 1), reshapeDims(lens, [-1, 1]))
   indices = where(past, maskIndex, indices)
   scores = where(past, 0, scores)
   if (mergeRepeated && T > 1) {
-    const rep = padConst(cast(eq(sliceAxis(indices, 1, 1, T), sliceAxis(indices, 1, 0, T - 1)), 'int32'), [[0, 0], [1, 0]])
+    const rep = padConst(cast(equal(sliceAxis(indices, 1, 1, T), sliceAxis(indices, 1, 0, T - 1)), 'int32'), [[0, 0], [1, 0]])
     indices = where(cast(rep, 'bool'), maskIndex, indices)
   }
-  const invalid = eq(indices, maskIndex)
+  const invalid = equal(indices, maskIndex)
   indices = where(invalid, -1, indices)
   // Stable partition, valid steps first (in order), then the blanks: sort the key `order * (C + 1) + index + 1`
   // (order = the step, or T for blanks) and decode the index from it.
   const C = x.shape[2]!
   const order = where(invalid, T, iotaOn(x, 'int32', [1, T], 1))
-  const key = add(mul(order, C + 1), add(indices, 1))
+  const key = add(multiply(order, C + 1), add(indices, 1))
   const [sorted] = lax.sort(key, 1)
-  indices = sub(lax.binary('rem', sorted, broadcastTo(scalar(sorted, C + 1), sorted.shape)), 1)
-  const total = reshape(neg(sum(scores, 1)), [-1, 1])
-  return [reshape(indices, [1, ...indices.shape]), total]
+  indices = subtract(lax.binary('rem', sorted, broadcastTo(scalar(sorted, C + 1), sorted.shape)), 1)
+  const total = reshapeDims(negative(sum(scores, { axis: 1 })), [-1, 1])
+  return [reshapeDims(indices, [1, ...indices.shape]), total]
 }
 
 // ---- beam search (host) --------------------------------------------------------------------------

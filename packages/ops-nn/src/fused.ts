@@ -4,7 +4,7 @@
  * attention in attention.ts). Each passes its decomposition to `bindFused` as the reference.
  */
 import { InvalidArgumentError, ShapeError, bindFused, fmt, lax, resultType, type FusedActivation, type Tensor } from '@kx/core'
-import { type TensorLike, add, cast, gt, lt, mul, toTensor, where, ge } from './util.js'
+import { add, cast, convertToTensor, greater, greaterEqual, less, multiply, where, type TensorLike } from '@kx/ops-numpy'
 
 /**
  * Applies one of the activations a fused kernel knows (`alpha` is elu's alpha or leaky_relu's slope).
@@ -17,15 +17,15 @@ import { type TensorLike, add, cast, gt, lt, mul, toTensor, where, ge } from './
 export function applyActivation(y: Tensor, activation: FusedActivation, alpha: number): Tensor {
   switch (activation) {
     case 'linear': return y
-    case 'relu': return where(gt(y, 0), y, 0)
-    case 'relu6': return where(gt(y, 0), where(lt(y, 6), y, 6), 0)
+    case 'relu': return where(greater(y, 0), y, 0)
+    case 'relu6': return where(greater(y, 0), where(less(y, 6), y, 6), 0)
     case 'sigmoid': return lax.logistic(y)
     case 'tanh': return lax.tanh(y)
     case 'elu': {
-      const pos = gt(y, 0)
-      return where(pos, y, mul(lax.unary('expm1', where(pos, 0, y)), alpha))
+      const pos = greater(y, 0)
+      return where(pos, y, multiply(lax.unary('expm1', where(pos, 0, y)), alpha))
     }
-    case 'leaky_relu': return where(ge(y, 0), y, mul(y, alpha))
+    case 'leaky_relu': return where(greaterEqual(y, 0), y, multiply(y, alpha))
     default:
       throw new InvalidArgumentError(`Unknown fused activation. Expected one of linear, relu, relu6, sigmoid, tanh, elu, leaky_relu. Received: activation=${fmt(activation)}`)
   }
@@ -44,8 +44,8 @@ export function matmulBiasAct(
   a: TensorLike, b: TensorLike, bias: TensorLike | null,
   options: { activation?: FusedActivation; alpha?: number } = {},
 ): Tensor {
-  const ta = toTensor(a)
-  const tb = toTensor(b)
+  const ta = convertToTensor(a)
+  const tb = convertToTensor(b)
   const dtype = resultType(ta.dtype, tb.dtype)
   const x = cast(ta, dtype)
   const w = cast(tb, dtype)
@@ -56,7 +56,7 @@ export function matmulBiasAct(
   if (kx !== null && w.shape[0] !== null && kx !== w.shape[0]) {
     throw new ShapeError(`\`matmul_bias_act\`: inner dimensions differ. Received: a.shape=${fmt(x.shape)}, b.shape=${fmt(w.shape)}`)
   }
-  const bb = bias === null ? null : cast(toTensor(bias), dtype)
+  const bb = bias === null ? null : cast(convertToTensor(bias), dtype)
   const activation = options.activation ?? 'linear'
   const alpha = options.alpha ?? (activation === 'leaky_relu' ? 0.2 : 1)
   const outShape = [...x.shape.slice(0, -1), w.shape[1]!]

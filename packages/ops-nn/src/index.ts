@@ -42,7 +42,7 @@ export type { PoolOptions } from './pooling.js'
 export { applyActivation } from './fused.js'
 export type { DotProductAttentionOptions } from './attention.js'
 export type { CtcDecodeOptions } from './ctc.js'
-export type { TensorLike } from './util.js'
+export type { TensorLike } from '@kx/ops-numpy'
 export { OPS_NN_COVERAGE, OPS_IMAGE_COVERAGE } from './coverage.js'
 export type { CoverageEntry } from './coverage.js'
 

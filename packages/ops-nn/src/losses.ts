@@ -6,12 +6,12 @@
 import { ShapeError, epsilon, fmt, lax, normalizeAxis, resultType, shapesCompatible, type Tensor } from '@kx/core'
 import { logSigmoid, logSoftmax } from './activations.js'
 import { oneHot } from './misc.js'
-import { type TensorLike, add, cast, clip, div, mul, neg, squeezeAxes, sub, sum, toTensor } from './util.js'
+import { add, cast, clip, convertToTensor, divide, multiply, negative, squeeze, subtract, sum, type TensorLike } from '@kx/ops-numpy'
 
 /** Target and output promoted to one float dtype. */
 function pair(target: TensorLike, output: TensorLike): [Tensor, Tensor] {
-  const t = toTensor(target)
-  const o = toTensor(output)
+  const t = convertToTensor(target)
+  const o = convertToTensor(output)
   const dtype = resultType(t.dtype, o.dtype, 'weak_float')
   return [cast(t, dtype), cast(o, dtype)]
 }
@@ -31,11 +31,11 @@ export function binaryCrossentropy(target: TensorLike, output: TensorLike, optio
     throw new ShapeError(`Arguments \`target\` and \`output\` must have the same shape. Received: target.shape=${fmt(t.shape)}, output.shape=${fmt(o.shape)}`)
   }
   if (options.fromLogits) {
-    return sub(mul(neg(t), logSigmoid(o)), mul(sub(1, t), logSigmoid(neg(o))))
+    return subtract(multiply(negative(t), logSigmoid(o)), multiply(subtract(1, t), logSigmoid(negative(o))))
   }
   const eps = epsilon()
   const p = clip(o, eps, 1 - eps)
-  return neg(add(mul(t, lax.log(p)), mul(sub(1, t), lax.log(sub(1, p)))))
+  return negative(add(multiply(t, lax.log(p)), multiply(subtract(1, t), lax.log(subtract(1, p)))))
 }
 
 /**
@@ -57,13 +57,13 @@ export function categoricalCrossentropy(target: TensorLike, output: TensorLike, 
     throw new ShapeError(`Arguments \`target\` and \`output\` must be at least rank 1. Received: target.shape=${fmt(t.shape)}, output.shape=${fmt(o.shape)}`)
   }
   const axis = normalizeAxis(options.axis ?? -1, o.ndim, 'categorical_crossentropy')
-  return neg(sum(mul(t, logProbs(o, axis, options.fromLogits ?? false)), axis))
+  return negative(sum(multiply(t, logProbs(o, axis, options.fromLogits ?? false)), { axis }))
 }
 
 function logProbs(o: Tensor, axis: number, fromLogits: boolean): Tensor {
   if (fromLogits) return logSoftmax(o, { axis })
   const eps = epsilon()
-  return lax.log(clip(div(o, sum(o, axis, true)), eps, 1 - eps))
+  return lax.log(clip(divide(o, sum(o, { axis, keepdims: true })), eps, 1 - eps))
 }
 
 /**
@@ -76,11 +76,11 @@ function logProbs(o: Tensor, axis: number, fromLogits: boolean): Tensor {
  * ```
  */
 export function sparseCategoricalCrossentropy(target: TensorLike, output: TensorLike, options: { fromLogits?: boolean; axis?: number } = {}): Tensor {
-  const o0 = toTensor(output)
+  const o0 = convertToTensor(output)
   const o = cast(o0, resultType(o0.dtype, 'weak_float'))
-  let t = cast(toTensor(target), 'int32')
+  let t = cast(convertToTensor(target), 'int32')
   if (o.ndim < 1) throw new ShapeError(`Argument \`output\` must be at least rank 1. Received: output.shape=${fmt(o.shape)}`)
-  if (t.ndim === o.ndim && t.shape[t.ndim - 1] === 1) t = squeezeAxes(t, [t.ndim - 1])
+  if (t.ndim === o.ndim && t.shape[t.ndim - 1] === 1) t = squeeze(t, { axis: [t.ndim - 1] })
   const axis = normalizeAxis(options.axis ?? -1, o.ndim, 'sparse_categorical_crossentropy')
   const expected = o.shape.filter((_, i) => i !== axis)
   if (!shapesCompatible(t.shape, expected)) {
@@ -88,5 +88,5 @@ export function sparseCategoricalCrossentropy(target: TensorLike, output: Tensor
   }
   const lp = logProbs(o, axis, options.fromLogits ?? false)
   const oh = oneHot(t, o.shape[axis]!, { axis, dtype: o.dtype })
-  return neg(sum(mul(oh, lp), axis))
+  return negative(sum(multiply(oh, lp), { axis }))
 }

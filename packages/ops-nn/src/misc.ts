@@ -4,9 +4,9 @@
  */
 import { InvalidArgumentError, NotImplementedError, ShapeError, floatx, fmt, lax, normalizeAxis, shapesEqual, type DType, type Tensor } from '@kx/core'
 import {
-  type TensorLike, add, cast, eq, expandDims, iotaOn, log10, max, mean, mul, padConst, reshape, scalar, sliceAxis, square, sub, toFloat, toTensor, transpose, tuple,
-  fullLike,
-} from './util.js'
+  add, cast, convertToTensor, equal, expandDims, fullLike, log10, max, mean, multiply, square, subtract, transpose, type TensorLike,
+} from '@kx/ops-numpy'
+import { iotaOn, padConst, reshapeDims, scalar, sliceAxis, toFloat, tuple } from './util.js'
 
 /**
  * One-hot encoding (`keras.ops.one_hot`): a new axis of size `numClasses` (at `axis`, default -1) with
@@ -22,12 +22,12 @@ export function oneHot(x: TensorLike, numClasses: number, options: { axis?: numb
   if (!Number.isInteger(numClasses) || numClasses < 0) {
     throw new InvalidArgumentError(`\`one_hot\`: \`num_classes\` must be a non-negative integer. Received: num_classes=${fmt(numClasses)}`)
   }
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   const axis = normalizeAxis(options.axis ?? -1, t.ndim + 1, 'one_hot')
   const lhs = expandDims(t, axis)
   const rshape = lhs.shape.map((_, i) => (i === axis ? numClasses : 1))
-  const rhs = reshape(iotaOn(t, t.dtype === 'bool' ? 'int32' : t.dtype, [numClasses], 0), rshape)
-  return cast(eq(lhs, rhs), options.dtype ?? floatx())
+  const rhs = reshapeDims(iotaOn(t, t.dtype === 'bool' ? 'int32' : t.dtype, [numClasses], 0), rshape)
+  return cast(equal(lhs, rhs), options.dtype ?? floatx())
 }
 
 /**
@@ -41,10 +41,10 @@ export function oneHot(x: TensorLike, numClasses: number, options: { axis?: numb
  */
 export function multiHot(inputs: TensorLike, numClasses: number, options: { axis?: number; dtype?: DType; sparse?: boolean } = {}): Tensor {
   if (options.sparse) throw new NotImplementedError('`multi_hot` with sparse=True is not supported: kx has no sparse tensors. Use sparse=false.')
-  const t = cast(toTensor(inputs), 'int32')
+  const t = cast(convertToTensor(inputs), 'int32')
   const reductionAxis = t.ndim > 1 ? 1 : 0
   const oh = oneHot(t, numClasses, { axis: options.axis ?? -1, dtype: 'float32' })
-  return cast(max(oh, reductionAxis), options.dtype ?? floatx())
+  return cast(max(oh, { axis: reductionAxis }), options.dtype ?? floatx())
 }
 
 /**
@@ -59,7 +59,7 @@ export function multiHot(inputs: TensorLike, numClasses: number, options: { axis
 export function polar(abs: TensorLike, angle: TensorLike): [Tensor, Tensor] {
   const a = toFloat(abs)
   const th = toFloat(angle)
-  return [mul(a, lax.cos(th)), mul(a, lax.sin(th))]
+  return [multiply(a, lax.cos(th)), multiply(a, lax.sin(th))]
 }
 
 /**
@@ -77,8 +77,8 @@ export function psnr(x1: TensorLike, x2: TensorLike, maxVal: number): Tensor {
   if (!shapesEqual(a.shape, b.shape)) {
     throw new ShapeError(`Input shapes ${fmt(a.shape)} and ${fmt(b.shape)} must match for PSNR calculation.`)
   }
-  const mse = mean(square(sub(a, b)))
-  return sub(mul(log10(fullLike(mse, maxVal, b.dtype)), 20), mul(log10(mse), 10))
+  const mse = mean(square(subtract(a, b)))
+  return subtract(multiply(log10(fullLike(mse, maxVal, { dtype: b.dtype })), 20), multiply(log10(mse), 10))
 }
 
 function check4d(x: Tensor, op: string): void {
@@ -95,7 +95,7 @@ function check4d(x: Tensor, op: string): void {
  * ```
  */
 export function depthToSpace(x: TensorLike, blockSize: number, options: { dataFormat?: 'channels_last' | 'channels_first' } = {}): Tensor {
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   if (!Number.isInteger(blockSize) || blockSize < 2) throw new InvalidArgumentError(`\`block_size\` must be at least 2. Received: block_size=${fmt(blockSize)}`)
   check4d(t, 'depth_to_space')
   const b = blockSize
@@ -105,11 +105,11 @@ export function depthToSpace(x: TensorLike, blockSize: number, options: { dataFo
   if (c !== null && c % (b * b) !== 0) throw new ShapeError(`The number of channels (${c}) must be divisible by block_size**2 (${b * b}).`)
   const nc = c === null ? -1 : c / (b * b)
   if (last) {
-    const y = transpose(reshape(t, [n, d1, d2, b, b, nc]), [0, 1, 3, 2, 4, 5])
-    return reshape(y, [n, d1 === null ? -1 : d1 * b, d2 === null ? -1 : d2 * b, nc])
+    const y = transpose(reshapeDims(t, [n, d1, d2, b, b, nc]), { axes: [0, 1, 3, 2, 4, 5] })
+    return reshapeDims(y, [n, d1 === null ? -1 : d1 * b, d2 === null ? -1 : d2 * b, nc])
   }
-  const y = transpose(reshape(t, [n, nc, b, b, d2, d3]), [0, 1, 4, 2, 5, 3])
-  return reshape(y, [n, nc, d2 === null ? -1 : d2 * b, d3 === null ? -1 : d3 * b])
+  const y = transpose(reshapeDims(t, [n, nc, b, b, d2, d3]), { axes: [0, 1, 4, 2, 5, 3] })
+  return reshapeDims(y, [n, nc, d2 === null ? -1 : d2 * b, d3 === null ? -1 : d3 * b])
 }
 
 /**
@@ -121,7 +121,7 @@ export function depthToSpace(x: TensorLike, blockSize: number, options: { dataFo
  * ```
  */
 export function spaceToDepth(x: TensorLike, blockSize: number, options: { dataFormat?: 'channels_last' | 'channels_first' } = {}): Tensor {
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   if (!Number.isInteger(blockSize) || blockSize < 2) throw new InvalidArgumentError(`\`block_size\` must be at least 2. Received: block_size=${fmt(blockSize)}`)
   check4d(t, 'space_to_depth')
   const b = blockSize
@@ -133,11 +133,11 @@ export function spaceToDepth(x: TensorLike, blockSize: number, options: { dataFo
   const nh = h === null ? -1 : h / b
   const nw = w === null ? -1 : w / b
   if (last) {
-    const y = transpose(reshape(t, [n, nh, b, nw, b, c]), [0, 1, 3, 2, 4, 5])
-    return reshape(y, [n, nh, nw, c === null ? -1 : c * b * b])
+    const y = transpose(reshapeDims(t, [n, nh, b, nw, b, c]), { axes: [0, 1, 3, 2, 4, 5] })
+    return reshapeDims(y, [n, nh, nw, c === null ? -1 : c * b * b])
   }
-  const y = transpose(reshape(t, [n, c, nh, b, nw, b]), [0, 1, 3, 5, 2, 4])
-  return reshape(y, [n, c === null ? -1 : c * b * b, nh, nw])
+  const y = transpose(reshapeDims(t, [n, c, nh, b, nw, b]), { axes: [0, 1, 3, 5, 2, 4] })
+  return reshapeDims(y, [n, c === null ? -1 : c * b * b, nh, nw])
 }
 
 interface FoldArgs { dilation?: number | readonly number[]; padding?: number | readonly number[]; stride?: number | readonly number[] }
@@ -152,7 +152,7 @@ interface FoldArgs { dilation?: number | readonly number[]; padding?: number | r
  * ```
  */
 export function unfold(x: TensorLike, kernelSize: number | readonly number[], options: FoldArgs = {}): Tensor {
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   if (t.ndim !== 4) throw new ShapeError(`Input must be a 4D tensor. Received: input.shape=${fmt(t.shape)}`)
   const [kh, kw] = tuple(kernelSize, 2, 'kernel_size', 'unfold')
   const [dh, dw] = tuple(options.dilation ?? 1, 2, 'dilation', 'unfold')
@@ -168,10 +168,10 @@ export function unfold(x: TensorLike, kernelSize: number | readonly number[], op
     for (let j = 0; j < kw; j++) {
       const rows = sliceAxis(xp, 2, i * dh, i * dh + (oh - 1) * sh + 1, sh)
       const s = sliceAxis(rows, 3, j * dw, j * dw + (ow - 1) * sw + 1, sw)
-      blocks.push(reshape(s, [n, c, 1, oh * ow]))
+      blocks.push(reshapeDims(s, [n, c, 1, oh * ow]))
     }
   }
-  return reshape(lax.concatenate(blocks, 2), [n, c === null ? -1 : c * kh * kw, oh * ow])
+  return reshapeDims(lax.concatenate(blocks, 2), [n, c === null ? -1 : c * kh * kw, oh * ow])
 }
 
 /**
@@ -184,7 +184,7 @@ export function unfold(x: TensorLike, kernelSize: number | readonly number[], op
  * ```
  */
 export function fold(x: TensorLike, outputSize: number | readonly number[], kernelSize: number | readonly number[], options: FoldArgs = {}): Tensor {
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   if (t.ndim !== 3) throw new ShapeError(`Input must be a 3D tensor. Received: input.shape=${fmt(t.shape)}`)
   const [oh, ow] = tuple(outputSize, 2, 'output_size', 'fold')
   const [kh, kw] = tuple(kernelSize, 2, 'kernel_size', 'fold')
@@ -201,14 +201,14 @@ export function fold(x: TensorLike, outputSize: number | readonly number[], kern
     throw new ShapeError(`\`fold\`: the number of blocks does not match output_size. Expected L=${nh * nw}. Received: input.shape=${fmt(t.shape)}`)
   }
   const c = ckk === null ? -1 : ckk / (kh * kw)
-  const cols = reshape(t, [n, c, kh * kw, nh, nw])
+  const cols = reshapeDims(t, [n, c, kh * kw, nh, nw])
   const H = oh + 2 * ph
   const W = ow + 2 * pw
   let out: Tensor | null = null
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
       const k = i * kw + j
-      const blk = reshape(sliceAxis(cols, 2, k, k + 1), [n, cols.shape[1]!, nh, nw])
+      const blk = reshapeDims(sliceAxis(cols, 2, k, k + 1), [n, cols.shape[1]!, nh, nw])
       const loH = i * dh
       const loW = j * dw
       // Interior padding spreads the blocks stride apart; edge padding places them at the kernel offset.

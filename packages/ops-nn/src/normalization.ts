@@ -7,8 +7,10 @@ import {
   resultType, type Tensor,
 } from '@kx/core'
 import {
-  type TensorLike, abs, add, cast, clip, div, expandDims, maximum, mean, minimum, mul, neg, pow, reshape, square, sum, toFloat, toTensor, variance,
-} from './util.js'
+  abs, add, cast, clip, convertToTensor, divide, expandDims, maximum, mean, minimum, multiply, negative, power, square, sum, variance,
+  type TensorLike,
+} from '@kx/ops-numpy'
+import { reshapeDims, toFloat } from './util.js'
 
 const FLOAT16_MAX = 65504
 
@@ -28,8 +30,8 @@ export function moments(x: TensorLike, axes: number | readonly number[], options
   const low = orig === 'float16' || orig === 'bfloat16'
   if (low) t = cast(t, 'float32')
   const ax = normalizeAxes(axes, t.ndim, 'moments')
-  let m = mean(t, ax, options.keepdims ?? false)
-  let v = variance(t, ax, options.keepdims ?? false)
+  let m = mean(t, { axis: ax, keepdims: options.keepdims ?? false })
+  let v = variance(t, { axis: ax, keepdims: options.keepdims ?? false })
   if (low) {
     m = cast(clip(m, -FLOAT16_MAX, FLOAT16_MAX), orig)
     v = cast(clip(v, -FLOAT16_MAX, FLOAT16_MAX), orig)
@@ -50,23 +52,23 @@ export function batchNormalization(
   x: TensorLike, meanValue: TensorLike, varianceValue: TensorLike, axis: number,
   options: { offset?: TensorLike | null; scale?: TensorLike | null; epsilon?: number } = {},
 ): Tensor {
-  const t = toTensor(x)
+  const t = convertToTensor(x)
   const ax = normalizeAxis(axis, t.ndim, 'batch_normalization')
   const c = t.shape[ax]!
   const vec = (v: TensorLike, name: string): Tensor => {
-    const u = toTensor(v)
+    const u = convertToTensor(v)
     if (u.ndim !== 1 || (c !== null && u.shape[0] !== null && u.shape[0] !== c)) {
       throw new ShapeError(`Arguments \`${name}\` must be a vector of length \`x.shape[axis]\`. Expected: (${c},). Received: ${name}.shape=${fmt(u.shape)}`)
     }
-    return reshape(u, t.shape.map((_, i) => (i === ax ? (u.shape[0] as number) : 1)))
+    return reshapeDims(u, t.shape.map((_, i) => (i === ax ? (u.shape[0] as number) : 1)))
   }
   const m = vec(meanValue, 'mean')
   const v = vec(varianceValue, 'variance')
   let inv = lax.rsqrt(add(v, options.epsilon ?? 1e-3))
-  if (options.scale != null) inv = mul(inv, vec(options.scale, 'scale'))
-  let res = mul(neg(m), inv)
+  if (options.scale != null) inv = multiply(inv, vec(options.scale, 'scale'))
+  let res = multiply(negative(m), inv)
   if (options.offset != null) res = add(res, vec(options.offset, 'offset'))
-  return add(mul(t, inv), res)
+  return add(multiply(t, inv), res)
 }
 
 /**
@@ -83,7 +85,7 @@ export function layerNormalization(
   x: TensorLike,
   options: { gamma?: TensorLike | null; beta?: TensorLike | null; axis?: number | readonly number[]; epsilon?: number } = {},
 ): Tensor {
-  const t0 = toTensor(x)
+  const t0 = convertToTensor(x)
   const orig = t0.dtype
   const compute = resultType(orig, 'float32')
   const t = cast(t0, compute)
@@ -93,18 +95,18 @@ export function layerNormalization(
   const bshape = t.shape.map((d, i) => (axes.includes(i) ? d : 1))
   const prep = (v: TensorLike | null | undefined): Tensor | null => {
     if (v == null) return null
-    const u = cast(toTensor(v), compute)
-    return u.ndim !== nd && !(axes.length === 1 && axes[0] === nd - 1) ? reshape(u, bshape) : u
+    const u = cast(convertToTensor(v), compute)
+    return u.ndim !== nd && !(axes.length === 1 && axes[0] === nd - 1) ? reshapeDims(u, bshape) : u
   }
   const gamma = prep(options.gamma)
   const beta = prep(options.beta)
   const run = (): Tensor[] => {
     const [m, v] = moments(t, axes, { keepdims: true })
     let inv = lax.rsqrt(add(v, eps))
-    if (gamma) inv = mul(inv, gamma)
-    let res = mul(neg(m), inv)
+    if (gamma) inv = multiply(inv, gamma)
+    let res = multiply(negative(m), inv)
     if (beta) res = add(res, beta)
-    return [add(mul(t, inv), res)]
+    return [add(multiply(t, inv), res)]
   }
   const inputs = [t, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])]
   const [y] = bindFused('layer_norm', inputs, { axes, epsilon: eps, hasGamma: gamma !== null, hasBeta: beta !== null },
@@ -122,15 +124,15 @@ export function layerNormalization(
  * ```
  */
 export function rmsNormalization(x: TensorLike, options: { scale?: TensorLike | null; axis?: number | readonly number[]; epsilon?: number } = {}): Tensor {
-  const t0 = toTensor(x)
+  const t0 = convertToTensor(x)
   const orig = t0.dtype
   const compute = resultType(orig, 'float32')
   let t = cast(t0, compute)
   if (t.ndim === 0) t = expandDims(t, 0)
   const axes = normalizeAxes(options.axis ?? -1, t.ndim, 'rms_normalization')
-  const rrms = lax.rsqrt(add(mean(square(t), axes, true), options.epsilon ?? configEpsilon()))
-  let out = mul(t, rrms)
-  if (options.scale != null) out = mul(out, cast(toTensor(options.scale), compute))
+  const rrms = lax.rsqrt(add(mean(square(t), { axis: axes, keepdims: true }), options.epsilon ?? configEpsilon()))
+  let out = multiply(t, rrms)
+  if (options.scale != null) out = multiply(out, cast(convertToTensor(options.scale), compute))
   return cast(out, orig)
 }
 
@@ -151,13 +153,13 @@ export function normalize(x: TensorLike, options: { axis?: number | readonly num
   const eps = options.epsilon ?? configEpsilon()
   const axes = normalizeAxes(options.axis === undefined ? -1 : options.axis, t.ndim, 'normalize')
   if (order === 2) {
-    const inv = minimum(lax.rsqrt(sum(square(t), axes, true)), 1 / eps)
-    return mul(t, inv)
+    const inv = minimum(lax.rsqrt(sum(square(t), { axis: axes, keepdims: true })), 1 / eps)
+    return multiply(t, inv)
   }
   if (axes.length !== 1) {
     throw new NotImplementedError(`\`normalize\` with order=${order} supports a single axis (vector norms). Received: axis=${fmt(options.axis)}`)
   }
   const a = abs(t)
-  const norm = order === 1 ? sum(a, axes, true) : pow(sum(pow(a, order), axes, true), 1 / order)
-  return div(t, maximum(norm, eps))
+  const norm = order === 1 ? sum(a, { axis: axes, keepdims: true }) : power(sum(power(a, order), { axis: axes, keepdims: true }), 1 / order)
+  return divide(t, maximum(norm, eps))
 }

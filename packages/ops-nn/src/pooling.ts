@@ -4,7 +4,8 @@
  */
 import { ShapeError, fmt, lax, tensor, type PadPair, type Tensor, type WindowParams } from '@kx/core'
 import { type DataFormat, resolvePadding, standardizeDataFormat, standardizePadding } from './conv.js'
-import { type TensorLike, concat, div, take, toFloat, toTensor, transpose, tuple } from './util.js'
+import { concatenate, convertToTensor, divide, transpose, type TensorLike } from '@kx/ops-numpy'
+import { take, toFloat, tuple } from './util.js'
 
 /** Options of `maxPool` / `averagePool`. */
 export interface PoolOptions {
@@ -15,8 +16,8 @@ export interface PoolOptions {
   readonly dataFormat?: DataFormat
 }
 
-const toLast = (x: Tensor): Tensor => transpose(x, [0, ...x.shape.slice(2).map((_, i) => i + 2), 1])
-const toFirst = (x: Tensor): Tensor => transpose(x, [0, x.ndim - 1, ...x.shape.slice(1, -1).map((_, i) => i + 1)])
+const toLast = (x: Tensor): Tensor => transpose(x, { axes: [0, ...x.shape.slice(2).map((_, i) => i + 2), 1] })
+const toFirst = (x: Tensor): Tensor => transpose(x, { axes: [0, x.ndim - 1, ...x.shape.slice(1, -1).map((_, i) => i + 1)] })
 
 /**
  * Output shape of a pooling op (Keras `compute_pooling_output_shape`); unknown dims stay null.
@@ -80,7 +81,7 @@ function windowFor(x: Tensor, poolSize: number | readonly number[], options: Poo
  * ```
  */
 export function maxPool(inputs: TensorLike, poolSize: number | readonly number[], options: PoolOptions = {}): Tensor {
-  const x = toTensor(inputs)
+  const x = convertToTensor(inputs)
   const { xl, w, df } = windowFor(x, poolSize, options, 'max_pool')
   const y = lax.reduceWindow(xl, 'max', w)
   return df === 'channels_first' ? toFirst(y) : y
@@ -102,13 +103,13 @@ export function averagePool(inputs: TensorLike, poolSize: number | readonly numb
   let y: Tensor
   const spatial = xl.shape.slice(1, -1)
   if ((options.padding ?? 'valid').toLowerCase() === 'valid' || spatial.some((d) => d === null)) {
-    y = div(summed, pool.reduce((a, b) => a * b, 1))
+    y = divide(summed, pool.reduce((a, b) => a * b, 1))
   } else {
     // Count the valid entries of each window: pool a [1, ...spatial, 1] tensor of ones the same way.
     const ones = tensor(new Array(spatial.reduce((a, b) => a * b, 1)).fill(1), {
       shape: [1, ...spatial, 1], dtype: xl.dtype, ...(xl.isSymbolic ? {} : { backend: xl.backend }),
     })
-    y = div(summed, lax.reduceWindow(ones, 'sum', w))
+    y = divide(summed, lax.reduceWindow(ones, 'sum', w))
   }
   return df === 'channels_first' ? toFirst(y) : y
 }
@@ -128,7 +129,7 @@ function adaptiveWindows(inDim: number, outDim: number): { small: number; big: n
 }
 
 function adaptivePool(inputs: TensorLike, outputSize: number | readonly number[], options: { dataFormat?: DataFormat }, kind: 'max' | 'sum', op: string): Tensor {
-  const x = kind === 'sum' ? toFloat(inputs) : toTensor(inputs)
+  const x = kind === 'sum' ? toFloat(inputs) : convertToTensor(inputs)
   const n = checkRank(x, op)
   const df = standardizeDataFormat(options.dataFormat, op)
   const out = tuple(outputSize, n, 'output_size', op)
@@ -141,12 +142,12 @@ function adaptivePool(inputs: TensorLike, outputSize: number | readonly number[]
     const pool = (size: number): Tensor => {
       const dims = y.shape.map((_, d) => (d === axis ? size : 1))
       const p = lax.reduceWindow(y, kind, { windowDimensions: dims, windowStrides: dims.map(() => 1), padding: dims.map(() => [0, 0] as const) })
-      return kind === 'sum' ? div(p, size) : p
+      return kind === 'sum' ? divide(p, size) : p
     }
     const parts = [pool(small)]
     if (big <= L) parts.push(pool(big))
     const idx = tensor(gather, { dtype: 'int32', ...(y.isSymbolic ? {} : { backend: y.backend }) })
-    y = take(concat(parts, axis), idx, axis)
+    y = take(concatenate(parts, { axis }), idx, axis)
   }
   return df === 'channels_first' ? toFirst(y) : y
 }

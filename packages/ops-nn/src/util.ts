@@ -1,168 +1,26 @@
 /**
- * @file Private helpers of @kx/ops-nn: tensor conversion, broadcasting arithmetic with Keras's
- * promotion, reductions and movement, all written with `lax`. They mirror the few @kx/ops-numpy
- * ops this package needs (to be deduplicated once that package's API settles).
+ * @file Private helpers of @kx/ops-nn that @kx/ops-numpy has no public counterpart for: float
+ * conversion, constants and index vectors placed on an operand's backend, reshapes to shapes with
+ * unknown dims, slices that work on symbolic tensors, constant padding that may crop, clamping
+ * gathers, and integer-tuple arguments. Everything else comes from @kx/ops-numpy.
  */
-import {
-  InvalidArgumentError, ShapeError, Tensor, broadcastShapes, fmt, full, isFloat, lax, normalizeAxes, normalizeAxis, resultType,
-  tensor, floatx, Variable, type DType, type NestedArray, type PromotionType, type TypedArray,
-} from '@kx/core'
-
-/** A tensor, a variable, or host values (nested arrays, typed arrays, a number, a boolean). */
-export type TensorLike = Tensor | Variable | NestedArray | TypedArray
-
-/** Converts host values to a tensor (floats → floatx, integers → int32); casts when `dtype` is given. */
-export function toTensor(x: TensorLike, dtype?: DType): Tensor {
-  if (x instanceof Variable) return toTensor(x.value, dtype)
-  if (x instanceof Tensor) return dtype && x.dtype !== dtype ? lax.convertElementType(x, dtype) : x
-  return tensor(x, dtype ? { dtype } : {})
-}
+import { InvalidArgumentError, Tensor, fmt, full, isFloat, lax, normalizeAxis, tensor, floatx, type DType, type Dim } from '@kx/core'
+import { cast, convertToTensor, reshape, type TensorLike } from '@kx/ops-numpy'
 
 /** Converts to a floating-point tensor: float inputs keep their dtype, others become floatx. */
 export function toFloat(x: TensorLike): Tensor {
-  const t = toTensor(x)
-  return isFloat(t.dtype) ? t : lax.convertElementType(t, floatx())
+  const t = convertToTensor(x)
+  return isFloat(t.dtype) ? t : cast(t, floatx())
 }
 
-export function cast(x: Tensor, dtype: DType): Tensor { return lax.convertElementType(x, dtype) }
-
-/** The backend to create constants on: the operand's, or the active one for symbolic operands. */
-function backendFor(ref: Tensor): Parameters<typeof full>[3] { return ref.isSymbolic ? undefined : ref.backend }
-
-/** A scalar constant on `ref`'s backend. */
+/** A scalar constant on `ref`'s backend (the active one for symbolic operands). */
 export function scalar(ref: Tensor, value: number, dtype: DType = ref.dtype): Tensor {
-  return full([], value, dtype, backendFor(ref))
+  return full([], value, dtype, ref.isSymbolic ? undefined : ref.backend)
 }
 
-/** A constant shaped and typed like `ref` (or `dtype`). */
-export function fullLike(ref: Tensor, value: number, dtype: DType = ref.dtype): Tensor {
-  return broadcastTo(scalar(ref, value, dtype), ref.shape)
-}
-
-/** NumPy broadcasting of `x` to `shape` (trailing alignment). */
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  if (x.shape.length > shape.length) {
-    throw new ShapeError(`Cannot broadcast a tensor to a lower rank. Received: shape=${fmt(x.shape)}, target=${fmt(shape)}`)
-  }
-  return lax.broadcastTo(x, shape)
-}
-
-type Operand = Tensor | number
-
-/** Promotes two operands (numbers are weak) and broadcasts them to one shape. */
-export function align(a: Operand, b: Operand, op: string): [Tensor, Tensor] {
-  if (typeof a === 'number' && typeof b === 'number') throw new InvalidArgumentError(`\`${op}\` needs at least one tensor.`)
-  const weak = (n: number): PromotionType => (Number.isInteger(n) ? 'weak_int' : 'weak_float')
-  const ta: PromotionType = typeof a === 'number' ? weak(a) : a.dtype
-  const tb: PromotionType = typeof b === 'number' ? weak(b) : b.dtype
-  const dtype = resultType(ta, tb)
-  const ref = (typeof a === 'number' ? b : a) as Tensor
-  let x = typeof a === 'number' ? scalar(ref, a, dtype) : cast(a, dtype)
-  let y = typeof b === 'number' ? scalar(ref, b, dtype) : cast(b, dtype)
-  const shape = broadcastShapes([x.shape, y.shape], op) as number[]
-  x = broadcastTo(x, shape)
-  y = broadcastTo(y, shape)
-  return [x, y]
-}
-
-export const add = (a: Operand, b: Operand): Tensor => lax.add(...align(a, b, 'add'))
-export const sub = (a: Operand, b: Operand): Tensor => lax.sub(...align(a, b, 'subtract'))
-export const mul = (a: Operand, b: Operand): Tensor => lax.mul(...align(a, b, 'multiply'))
-export const div = (a: Operand, b: Operand): Tensor => lax.div(...align(a, b, 'divide'))
-export const maximum = (a: Operand, b: Operand): Tensor => lax.max(...align(a, b, 'maximum'))
-export const minimum = (a: Operand, b: Operand): Tensor => lax.min(...align(a, b, 'minimum'))
-export const pow = (a: Operand, b: Operand): Tensor => lax.pow(...align(a, b, 'power'))
-export const gt = (a: Operand, b: Operand): Tensor => lax.gt(...align(a, b, 'greater'))
-export const ge = (a: Operand, b: Operand): Tensor => lax.ge(...align(a, b, 'greater_equal'))
-export const lt = (a: Operand, b: Operand): Tensor => lax.lt(...align(a, b, 'less'))
-export const le = (a: Operand, b: Operand): Tensor => lax.le(...align(a, b, 'less_equal'))
-export const eq = (a: Operand, b: Operand): Tensor => lax.eq(...align(a, b, 'equal'))
-export const ne = (a: Operand, b: Operand): Tensor => lax.ne(...align(a, b, 'not_equal'))
-export const and = (a: Tensor, b: Tensor): Tensor => lax.binary('and', ...align(a, b, 'logical_and'))
-export const or = (a: Tensor, b: Tensor): Tensor => lax.binary('or', ...align(a, b, 'logical_or'))
-export const not = (a: Tensor): Tensor => lax.unary('not', a)
-export const neg = (x: Tensor): Tensor => lax.neg(x)
-export const abs = (x: Tensor): Tensor => lax.abs(x)
-export const square = (x: Tensor): Tensor => lax.mul(x, x)
-export const log10 = (x: Tensor): Tensor => div(lax.log(x), Math.LN10)
-export const clip = (x: Tensor, lo: number, hi: number): Tensor => minimum(maximum(x, lo), hi)
-
-/** `cond ? a : b` with broadcasting and promotion of the branches. */
-export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  const [x, y] = align(a, b, 'where')
-  const shape = broadcastShapes([cond.shape, x.shape], 'where') as number[]
-  return lax.select(broadcastTo(cond, shape), broadcastTo(x, shape), broadcastTo(y, shape))
-}
-
-// ---- reductions ----------------------------------------------------------------------------------
-
-function reduceWith(prim: 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod' | 'reduce_and' | 'reduce_or', x: Tensor,
-  axis: number | readonly number[] | null | undefined, keepdims: boolean, op: string): Tensor {
-  const axes = normalizeAxes(axis, x.ndim, op)
-  const y = lax.reduce(prim, x, axes)
-  return keepdims ? expandAxes(y, x.shape, axes) : y
-}
-
-/** Re-inserts reduced axes as size 1. */
-function expandAxes(y: Tensor, inShape: readonly number[], axes: readonly number[]): Tensor {
-  const shape = inShape.map((d, i) => (axes.includes(i) ? 1 : d))
-  return reshape(y, shape)
-}
-
-export const sum = (x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor => reduceWith('reduce_sum', x, axis, keepdims, 'sum')
-export const max = (x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor => reduceWith('reduce_max', x, axis, keepdims, 'max')
-export const min = (x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor => reduceWith('reduce_min', x, axis, keepdims, 'min')
-export const any = (x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor => reduceWith('reduce_or', cast(x, 'bool'), axis, keepdims, 'any')
-export const all = (x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor => reduceWith('reduce_and', cast(x, 'bool'), axis, keepdims, 'all')
-
-/** Number of elements in the reduced axes (unknown dims count as 1: only the symbolic path sees them). */
-function countOf(x: Tensor, axes: readonly number[]): number {
-  return axes.reduce((a, d) => a * (x.shape[d] ?? 1), 1)
-}
-
-/** Mean over axes; integer inputs are averaged in floatx (as Keras). */
-export function mean(x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor {
-  const xf = isFloat(x.dtype) ? x : cast(x, floatx())
-  const axes = normalizeAxes(axis, xf.ndim, 'mean')
-  return div(sum(xf, axes, keepdims), countOf(xf, axes))
-}
-
-/** Population variance, `mean(|x - mean(x)|^2)` (as `jnp.var`). */
-export function variance(x: Tensor, axis?: number | readonly number[] | null, keepdims = false): Tensor {
-  const xf = isFloat(x.dtype) ? x : cast(x, floatx())
-  const axes = normalizeAxes(axis, xf.ndim, 'var')
-  const m = mean(xf, axes, true)
-  return mean(square(sub(xf, m)), axes, keepdims)
-}
-
-/** Stable `log(sum(exp(x)))` over axes. */
-export function logsumexp(x: Tensor, axis: number | readonly number[], keepdims = false): Tensor {
-  const axes = normalizeAxes(axis, x.ndim, 'logsumexp')
-  const m = lax.stopGradientPrim(max(x, axes, true))
-  const mSafe = where(lax.unary('is_finite', m), m, 0)
-  const s = lax.log(sum(lax.exp(sub(x, mSafe)), axes, true))
-  const out = add(s, mSafe)
-  return keepdims ? out : squeezeAxes(out, axes)
-}
-
-// ---- movement ------------------------------------------------------------------------------------
-
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  // NOTE: unknown (null) dims of symbolic tensors pass as -1.
-  return lax.reshape(x, shape.map((d) => (d === null ? -1 : d)))
-}
-
-export function transpose(x: Tensor, perm: readonly number[]): Tensor { return lax.transpose(x, perm) }
-
-export function expandDims(x: Tensor, axis: number): Tensor {
-  const a = normalizeAxis(axis, x.ndim + 1, 'expand_dims')
-  const shape = x.shape.slice()
-  shape.splice(a, 0, 1)
-  return reshape(x, shape)
-}
-
-export function squeezeAxes(x: Tensor, axes: readonly number[]): Tensor {
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)))
+/** `reshape` to a shape whose unknown (null) dims, which only symbolic tensors have, are inferred (-1). */
+export function reshapeDims(x: Tensor, shape: readonly Dim[]): Tensor {
+  return reshape(x, shape.map((d) => d ?? -1))
 }
 
 /** `x[..., start:stop:step, ...]` along one axis. */
@@ -183,21 +41,10 @@ export function sliceAxis(x: Tensor, axis: number, start: number, stop: number, 
   return lax.slice(x, s, l, st)
 }
 
-export function concat(xs: readonly Tensor[], axis: number): Tensor {
-  const a = normalizeAxis(axis, xs[0]!.ndim, 'concatenate')
-  const dtype = resultType(...xs.map((x) => x.dtype))
-  return lax.concatenate(xs.map((x) => cast(x, dtype)), a)
-}
-
-/** Constant padding with explicit `[lo, hi]` per axis (negative values crop). */
+/** Constant padding with explicit `[lo, hi]` per axis (negative values crop, unlike ops-numpy's `pad`). */
 export function padConst(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
   if (pads.every(([l, h]) => l === 0 && h === 0)) return x
   return lax.pad(x, scalar(x, value), pads.map((p) => p[0]), pads.map((p) => p[1]))
-}
-
-/** `jnp.arange(n)` as `dtype`. */
-export function arange(ref: Tensor, n: number, dtype: DType = 'int32'): Tensor {
-  return iotaOn(ref, dtype, [n], 0)
 }
 
 /** A constant int32 vector on `ref`'s backend. */
@@ -216,18 +63,9 @@ export function iotaOn(ref: Tensor, dtype: DType, shape: readonly number[], dime
   return tensor(host as unknown as ArrayLike<number>, { shape, dtype, backend: ref.backend })
 }
 
-/** `jnp.take(x, indices, axis)`. */
+/** `x` gathered at `indices` along `axis`, out-of-range indices clamped (XLA's gather, not ops-numpy's filling `take`). */
 export function take(x: Tensor, indices: Tensor, axis: number): Tensor {
   return lax.gather(x, cast(indices, 'int32'), normalizeAxis(axis, x.ndim, 'take'))
-}
-
-/** Moves `source` axis to position `dest`. */
-export function moveAxis(x: Tensor, source: number, dest: number): Tensor {
-  const s = normalizeAxis(source, x.ndim, 'moveaxis')
-  const d = normalizeAxis(dest, x.ndim, 'moveaxis')
-  const perm = x.shape.map((_, i) => i).filter((i) => i !== s)
-  perm.splice(d, 0, s)
-  return transpose(x, perm)
 }
 
 /** Integer tuple argument: a number repeated `n` times, or an array of length `n`. */
@@ -238,5 +76,3 @@ export function tuple(v: number | readonly number[], n: number, name: string, op
   }
   return out
 }
-
-export { floatx }

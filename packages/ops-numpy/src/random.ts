@@ -22,14 +22,15 @@ const floatDType = (d: DTypeLike | null | undefined, op: string): DType => {
   return out
 }
 const shapeOf = (s: number | readonly number[], op: string): number[] => checkShape(typeof s === 'number' ? [s] : s.slice(), op)
-const c = (v: number, d: DType, s: readonly number[]): Tensor => broadcastTo(scalar(v, d), s)
+/** A constant of shape `s`, on `on`'s backend (the active one when omitted). */
+const c = (v: number, d: DType, s: readonly number[], on?: Tensor): Tensor => broadcastTo(scalar(v, d, on), s)
 
 /** @internal `jax.random.uniform` on `[minval, maxval)` in `dtype` from a key. */
 function uniformFromKey(key: Tensor, shape: readonly number[], dtype: DType, minval: number, maxval: number): Tensor {
   const u = lax.randomUniform(key, shape, dtype)
   // jax: max(minval, u · (maxval - minval) + minval), in the output dtype
-  const span = lax.sub(c(maxval, dtype, shape), c(minval, dtype, shape))
-  return lax.max(c(minval, dtype, shape), lax.add(lax.mul(u, span), c(minval, dtype, shape)))
+  const span = lax.sub(c(maxval, dtype, shape, key), c(minval, dtype, shape, key))
+  return lax.max(c(minval, dtype, shape, key), lax.add(lax.mul(u, span), c(minval, dtype, shape, key)))
 }
 
 /** @internal Splits a concrete key into two (host-side Threefry, `jax.random.split`). */
@@ -82,8 +83,8 @@ export function normal(shape: number | readonly number[], options: NormalOptions
   const d = floatDType(options.dtype, 'normal')
   const key = drawSeed(options.seed)
   const u = uniformFromKey(key, s, d, justAboveMinusOne(d), 1)
-  const z = lax.mul(c(Math.SQRT2, d, s), lax.unary('erf_inv', u))
-  return lax.add(lax.mul(z, c(options.stddev ?? 1, d, s)), c(options.mean ?? 0, d, s))
+  const z = lax.mul(c(Math.SQRT2, d, s, key), lax.unary('erf_inv', u))
+  return lax.add(lax.mul(z, c(options.stddev ?? 1, d, s, key)), c(options.mean ?? 0, d, s, key))
 }
 
 /**
@@ -99,17 +100,18 @@ export function truncatedNormal(shape: number | readonly number[], options: Norm
   const s = shapeOf(shape, 'truncatedNormal')
   const d = floatDType(options.dtype, 'truncatedNormal')
   const key = drawSeed(options.seed)
-  const sqrt2 = c(Math.SQRT2, d, s)
+  const sqrt2 = c(Math.SQRT2, d, s, key)
   // a = erf(-2/√2), b = erf(2/√2), computed in the dtype as jax does
-  const a = lax.unary('erf', lax.div(c(-2, d, s), sqrt2))
-  const b = lax.unary('erf', lax.div(c(2, d, s), sqrt2))
+  const a = lax.unary('erf', lax.div(c(-2, d, s, key), sqrt2))
+  const b = lax.unary('erf', lax.div(c(2, d, s, key), sqrt2))
   const u0 = lax.randomUniform(key, s, d)
   const u = lax.max(a, lax.add(lax.mul(u0, lax.sub(b, a)), a))
   let z = lax.mul(sqrt2, lax.unary('erf_inv', u))
-  const eps = d === 'float16' ? 2 ** -9 : d === 'bfloat16' ? 2 ** -6 : d === 'float64' ? 2 ** -51 : 2 ** -22
-  // clip to (nextafter(-2, +inf), nextafter(2, -inf))
-  z = lax.min(lax.max(z, c(-2 + eps, d, s)), c(2 - eps, d, s))
-  return lax.add(lax.mul(z, c(options.stddev ?? 1, d, s)), c(options.mean ?? 0, d, s))
+  // NOTE: one ulp below 2 (the spacing of [1, 2)): 2^-mantissa bits.
+  const eps = d === 'float16' ? 2 ** -10 : d === 'bfloat16' ? 2 ** -7 : d === 'float64' ? 2 ** -52 : 2 ** -23
+  // clip to [nextafter(-2, +inf), nextafter(2, -inf)]
+  z = lax.min(lax.max(z, c(-2 + eps, d, s, key)), c(2 - eps, d, s, key))
+  return lax.add(lax.mul(z, c(options.stddev ?? 1, d, s, key)), c(options.mean ?? 0, d, s, key))
 }
 
 /**
@@ -181,7 +183,7 @@ export function dropout(inputs: TensorLike, rate: number, options: { noiseShape?
   const keep = 1 - rate
   // bernoulli(p): uniform(key, shape, float32) < p (p is a float32 here, as a Python float in JAX).
   const u = lax.randomUniform(key, ns as number[], 'float32')
-  const mask = lax.lt(u, c(keep, 'float32', ns as number[]))
+  const mask = lax.lt(u, c(keep, 'float32', ns as number[], key))
   const m = broadcastTo(mask, x.shape)
   const f = isFloat(x.dtype) ? x : cast(x, floatx())
   return lax.select(m, lax.div(f, like(f, keep)), like(f, 0))

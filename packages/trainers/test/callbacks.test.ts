@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { memory, tensor } from '@kx/core'
 import { Input, Sequential, Dense, registerTrainer, type Model } from '@kx/layers'
 import { trainer, optimizers, schedules } from '../src/index.js'
+import { camel as camelName } from './losses-metrics-golden.js'
 import {
   Callback, EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, ModelCheckpoint, CSVLogger, BackupAndRestore,
   TerminateOnNaN, NaNLossError, SwapEMAWeights, LambdaCallback, RemoteMonitor, TensorBoard, type Logs,
@@ -29,7 +30,17 @@ const golden = JSON.parse(readFileSync(new URL('./golden/callbacks.json', import
 
 /** Keras's argument names → kx's (snake_case → camelCase). */
 function camel(args: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]))
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [camelName(k), v]))
+}
+
+/** Runs `fn` with a fresh temporary directory, removed afterwards. */
+async function withTempDir(prefix: string, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  try {
+    await fn(dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 const rows = (n: number, d: number, seed: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, j) => Math.sin(seed + i * 1.7 + j * 0.3)))
@@ -204,32 +215,25 @@ describe('ReduceLROnPlateau and LearningRateScheduler (golden from Keras)', () =
 describe('ModelCheckpoint', () => {
   for (const g of golden.checkpoint_best.filter((c) => c.values)) {
     it(`saves the epochs Keras saves (${g.name})`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'kx-ckpt-'))
-      try {
+      await withTempDir('kx-ckpt-', async (dir) => {
         const model = await trainedModel(['accuracy'])
         const cb = new ModelCheckpoint({ filepath: join(dir, 'm_{epoch:02d}.weights.h5'), saveWeightsOnly: true, ...camel(g.args!) } as never)
         await quiet(() => drive(model, cb, g.values!.map((v) => ({ [g.key!]: v }))))
         expect(readdirSync(dir).sort()).toEqual(g.saved)
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
+      })
     })
   }
   it('saves every saveFreq batches with {batch} in the name, like Keras', async () => {
     const g = golden.checkpoint_best.find((c) => c.name === 'save_freq')!
-    const dir = mkdtempSync(join(tmpdir(), 'kx-ckpt-'))
-    try {
+    await withTempDir('kx-ckpt-', async (dir) => {
       const model = smallModel([])
       const cb = new ModelCheckpoint({ filepath: join(dir, 'e{epoch}_b{batch}.weights.h5'), saveWeightsOnly: true, saveFreq: g.save_freq! })
       await model.fit(X, Y, { batchSize: g.batch_size, epochs: g.epochs, verbose: 0, shuffle: false, callbacks: [cb] })
       expect(readdirSync(dir).sort()).toEqual(g.saved)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
   it('saves whole models that load back with the same weights', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kx-ckpt-'))
-    try {
+    await withTempDir('kx-ckpt-', async (dir) => {
       const model = smallModel(['mae'])
       await model.fit(X, Y, { epochs: 2, batchSize: 5, verbose: 0, validationData: [XV, YV], callbacks: [new ModelCheckpoint({ filepath: join(dir, 'sub', 'model_{epoch:02d}-{val_loss:.2f}.keras') })] })
       const files = readdirSync(join(dir, 'sub')).sort()
@@ -238,9 +242,7 @@ describe('ModelCheckpoint', () => {
       const copy = smallModel(['mae'])
       await copy.loadWeights(join(dir, 'sub', files[1]!))
       expect(await copy.getWeights()).toEqual(await model.getWeights())
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
   it('checks its arguments like Keras', () => {
     expect(() => new ModelCheckpoint({ filepath: 'x.h5', saveWeightsOnly: true })).toThrow(/must end in `.weights.h5`/)
@@ -252,8 +254,7 @@ describe('ModelCheckpoint', () => {
 describe('CSVLogger (golden from Keras)', () => {
   for (const g of golden.csv) {
     it(g.name, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'kx-csv-'))
-      try {
+      await withTempDir('kx-csv-', async (dir) => {
         const path = join(dir, 'log.csv')
         const cb = new CSVLogger(path, camel(g.args))
         for (const epochs of g.fits) {
@@ -262,30 +263,24 @@ describe('CSVLogger (golden from Keras)', () => {
           cb.onTrainEnd()
         }
         expect(readFileSync(path, 'utf8')).toBe(g.text)
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
+      })
     })
   }
   it('logs a real fit', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kx-csv-'))
-    try {
+    await withTempDir('kx-csv-', async (dir) => {
       const path = join(dir, 'log.csv')
       await smallModel(['mae']).fit(X, Y, { epochs: 2, batchSize: 5, verbose: 0, validationData: [XV, YV], callbacks: [new CSVLogger(path)] })
       const lines = readFileSync(path, 'utf8').split('\r\n')
       expect(lines[0]).toBe('epoch,loss,mae,val_loss,val_mae')
       expect(lines.length).toBe(4)
       expect(lines[2]!.split(',').map(Number).every(Number.isFinite)).toBe(true)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 
 describe('BackupAndRestore', () => {
   it('writes Keras\'s backup files and resumes after an interruption', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kx-backup-'))
-    try {
+    await withTempDir('kx-backup-', async (dir) => {
       const backupDir = join(dir, 'backup')
       const model = smallModel([])
       class Crash extends Callback {
@@ -304,13 +299,10 @@ describe('BackupAndRestore', () => {
       expect(first).toEqual(saved)
       expect(epochs).toEqual([2, 3])
       expect(existsSync(backupDir)).toBe(false)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
   it('backs up every saveFreq batches and falls back to the previous backup', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kx-backup-'))
-    try {
+    await withTempDir('kx-backup-', async (dir) => {
       const backupDir = join(dir, 'b')
       const model = smallModel([])
       const cb = new BackupAndRestore({ backupDir, saveFreq: 3, doubleCheckpoint: true, deleteCheckpoint: false })
@@ -331,9 +323,7 @@ describe('BackupAndRestore', () => {
       await restore.onTrainBegin()
       expect(other.trainerState['initialEpoch']).toBe(0)
       expect(await other.getWeights()).toEqual(await atBatch3.getWeights())
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 
@@ -409,8 +399,7 @@ describe('RemoteMonitor', () => {
 
 describe('memory', () => {
   it('callbacks keep the live tensor count flat', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kx-mem-'))
-    try {
+    await withTempDir('kx-mem-', async (dir) => {
       const model = smallModel(['mae'], new optimizers.Adam({ learningRate: new schedules.ExponentialDecay({ initialLearningRate: 0.01, decaySteps: 2, decayRate: 0.9 }) }))
       const make = () => [new EarlyStopping({ patience: 100, restoreBestWeights: true }), new ModelCheckpoint({ filepath: join(dir, 'm.weights.h5'), saveWeightsOnly: true, saveBestOnly: true }),
         new CSVLogger(join(dir, 'log.csv')), new TerminateOnNaN(), new TensorBoard({ logDir: join(dir, 'tb'), histogramFreq: 1, updateFreq: 'batch' })]
@@ -418,8 +407,6 @@ describe('memory', () => {
       const before = memory().numTensors
       await model.fit(X, Y, { epochs: 6, batchSize: 5, verbose: 0, validationData: [XV, YV], callbacks: make() })
       expect(memory().numTensors).toBe(before)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })

@@ -37,3 +37,20 @@ export async function expectClose(got: Tensor, want: GoldenArray, id: string, rt
     expect(ok, `${id}[${i}]: got ${g}, want ${w}`).toBe(true)
   }
 }
+
+/** A Keras function case: `fn(y_true, y_pred, **kwargs)` and its output. */
+export interface FnCase { id: string; kind: 'fn'; fn: string; kwargs: Record<string, unknown>; y_true: GoldenArray; y_pred: GoldenArray; output: GoldenArray }
+
+/** Keras's argument name → kx's (snake_case → camelCase). */
+export const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** `[rtol, atol]` of a case: float32 cases (ids ending in `/f32`) are compared more loosely. */
+export const tolerances = (id: string): [number, number] => (id.endsWith('/f32') ? [2e-6, 1e-6] : [1e-6, 1e-7])
+
+/** Calls `fns[c.fn]` with the case's arrays and camelCased kwargs and compares with its output. */
+export async function expectFnCase(fns: Readonly<Record<string, unknown>>, c: FnCase): Promise<void> {
+  const fn = fns[c.fn]
+  expect(fn, c.fn).toBeDefined()
+  const opts = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), v]))
+  await expectClose((fn as (a: Tensor, b: Tensor, o: unknown) => Tensor)(decode(c.y_true), decode(c.y_pred), opts), c.output, c.id)
+}

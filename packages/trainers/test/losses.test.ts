@@ -2,35 +2,26 @@ import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, type Tensor } from '@kx/core'
 import { setKerasMask } from '@kx/layers'
 import * as losses from '../src/losses/index.js'
-import { decode, expectClose, loadGolden, type GoldenArray } from './losses-metrics-golden.js'
+import { decode, expectClose, expectFnCase, loadGolden, tolerances, type FnCase, type GoldenArray } from './losses-metrics-golden.js'
 
 interface ClassCase {
   id: string; kind: 'class'; class_name: string; args: Record<string, unknown>; config: Record<string, unknown>; serialized: Record<string, unknown>
   y_true: GoldenArray; y_pred: GoldenArray; sample_weight: GoldenArray | null; mask: GoldenArray | null; output: GoldenArray
 }
-interface FnCase { id: string; kind: 'fn'; fn: string; kwargs: Record<string, unknown>; y_true: GoldenArray; y_pred: GoldenArray; output: GoldenArray }
 
 const golden = loadGolden<ClassCase | FnCase>('losses.json')
-const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-const tol = (id: string): [number, number] => (id.endsWith('/f32') ? [2e-6, 1e-6] : [1e-6, 1e-7])
 
 describe('losses match Keras 3 (golden)', () => {
   for (const c of golden.cases) {
     it(c.id, async () => {
-      if (c.kind === 'fn') {
-        const fn = losses.LOSS_FUNCTIONS[c.fn]!
-        expect(fn, c.fn).toBeDefined()
-        const opts = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), v]))
-        await expectClose((fn as (a: Tensor, b: Tensor, o: unknown) => Tensor)(decode(c.y_true), decode(c.y_pred), opts), c.output, c.id)
-        return
-      }
+      if (c.kind === 'fn') return expectFnCase(losses.LOSS_FUNCTIONS, c)
       const loss = losses.deserialize({ class_name: c.class_name, config: c.args }) as losses.Loss
       expect(loss).toBeInstanceOf(losses.Loss)
       expect(loss.getConfig(), `${c.id}: get_config`).toEqual(c.config)
       expect(losses.serialize(loss), `${c.id}: serialize`).toEqual(c.serialized)
       const yPred = decode(c.y_pred)
       if (c.mask) setKerasMask(yPred, decode(c.mask))
-      const [rtol, atol] = tol(c.id)
+      const [rtol, atol] = tolerances(c.id)
       await expectClose(loss.apply(decode(c.y_true), yPred, decode(c.sample_weight)), c.output, c.id, rtol, atol)
     })
   }

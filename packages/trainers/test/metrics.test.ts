@@ -1,31 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, memory, tidy, type Tensor } from '@kx/core'
 import * as metrics from '../src/metrics/index.js'
-import { decode, expectClose, loadGolden, type GoldenArray } from './losses-metrics-golden.js'
+import { decode, expectClose, expectFnCase, loadGolden, tolerances, type FnCase, type GoldenArray } from './losses-metrics-golden.js'
 
 interface Update { y_true: GoldenArray; y_pred: GoldenArray | null; sample_weight: GoldenArray | null }
 interface ClassCase {
   id: string; kind: 'class'; class_name: string; args: Record<string, unknown>; config: Record<string, unknown>
   serialized: Record<string, unknown>; updates: Update[]; results: GoldenArray[]; after_reset: GoldenArray
 }
-interface FnCase { id: string; kind: 'fn'; fn: string; kwargs: Record<string, unknown>; y_true: GoldenArray; y_pred: GoldenArray; output: GoldenArray }
 
 const golden = loadGolden<ClassCase | FnCase>('metrics.json')
-const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
 describe('metrics match Keras 3 (golden)', () => {
   for (const c of golden.cases) {
     it(c.id, async () => {
-      if (c.kind === 'fn') {
-        const fn = metrics.METRIC_FUNCTIONS[c.fn]!
-        expect(fn, c.fn).toBeDefined()
-        const opts = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), v]))
-        await expectClose((fn as (a: Tensor, b: Tensor, o: unknown) => Tensor)(decode(c.y_true), decode(c.y_pred), opts), c.output, c.id)
-        return
-      }
+      if (c.kind === 'fn') return expectFnCase(metrics.METRIC_FUNCTIONS, c)
       const m = metrics.deserialize({ class_name: c.class_name, config: c.args }) as metrics.Metric
       expect(m).toBeInstanceOf(metrics.Metric)
-      const [rtol, atol] = c.id.endsWith('/f32') ? [2e-6, 1e-6] : [1e-6, 1e-7]
+      const [rtol, atol] = tolerances(c.id)
       for (const [i, u] of c.updates.entries()) {
         if (u.y_pred === null) m.updateState(decode(u.y_true), decode(u.sample_weight))
         else m.updateState(decode(u.y_true), decode(u.y_pred), decode(u.sample_weight))

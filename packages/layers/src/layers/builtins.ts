@@ -1,5 +1,6 @@
 /** @file Registers every built-in layer class for deserialization (called lazily by `deserializeLayer`), under Keras's class names and aliases. */
 import { layerRegistry, type Deserializable } from '../engine/serialization.js'
+import { installBuiltinRegistrar } from '../engine/hooks.js'
 import { InputLayer } from '../engine/InputLayer.js'
 import { Functional, Model } from '../engine/Model.js'
 import { Sequential } from '../engine/Sequential.js'
@@ -37,6 +38,7 @@ const BUILTINS: [unknown, ...string[]][] = [
 ]
 
 let done = false
+installBuiltinRegistrar(() => registerBuiltinLayers())
 /** Idempotent: registers built-in layers and models in `layerRegistry`. */
 export function registerBuiltinLayers(): void {
   if (done) return

@@ -6,7 +6,7 @@
  */
 import { FileFormatError, fmt, type Tensor } from '@kx/core'
 import { registerSerializableFunction, lookupSerializableFunction } from '../activations/activations.js'
-import { add, clip, mul } from '../layers/ops.js'
+import { add, clip, multiply as mul } from '@kx/ops-numpy'
 import { parseJson } from './json.js'
 import { modelFromConfig } from './kerasFile.js'
 import type { Layer } from '../engine/Layer.js'

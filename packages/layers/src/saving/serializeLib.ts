@@ -9,8 +9,7 @@ import { Sequential } from '../engine/Sequential.js'
 import { InputLayer } from '../engine/InputLayer.js'
 import { historyOf } from '../engine/Node.js'
 import { asEnvelope, layerRegistry, registeredNameOf, sanitize, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
-import { registerBuiltinLayers } from '../layers/builtins.js'
-import { installSerializeModelHook } from '../engine/hooks.js'
+import { installSerializeModelHook, registerBuiltinsIfLoaded } from '../engine/hooks.js'
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
 
@@ -45,7 +44,9 @@ export function serializeLayer(layer: Layer): KerasEnvelope {
 
 /** Rebuilds a layer or model from a Keras envelope (built-ins and registered classes only). */
 export function deserializeLayer(config: unknown, customObjects?: CustomObjects): Layer {
-  registerBuiltinLayers()
+  // NOTE: the built-in classes register through a hook, so this module never imports the layer zoo
+  // (Wrapper layers import this module; a static import back would be a module cycle).
+  registerBuiltinsIfLoaded()
   const env = asEnvelope(sanitize(config), 'layer')
   let layer: Layer
   if (env.class_name === 'Functional' || (env.class_name === 'Model' && Array.isArray((env.config as Record<string, unknown>)['layers']))) {

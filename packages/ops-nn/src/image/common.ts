@@ -1,7 +1,8 @@
 /** @file Shared helpers of the image ops: rank checks, batching and channels_last views. */
 import { InvalidArgumentError, ShapeError, fmt, type Tensor } from '@kx/core'
 import { type DataFormat, standardizeDataFormat } from '../conv.js'
-import { expandDims, reshape, squeezeAxes, transpose } from '../util.js'
+import { expandDims, squeeze, transpose } from '@kx/ops-numpy'
+import { reshapeDims } from '../util.js'
 
 /** Checks an image tensor is rank 3 (one image) or 4 (a batch). */
 export function checkImages(x: Tensor, op: string, name = 'images'): void {
@@ -16,10 +17,10 @@ export function toBatchedLast(x: Tensor, dataFormat: string | undefined, op: str
   const df = standardizeDataFormat(dataFormat, op)
   const single = x.ndim === 3
   let y = single ? expandDims(x, 0) : x
-  if (df === 'channels_first') y = transpose(y, [0, 2, 3, 1])
+  if (df === 'channels_first') y = transpose(y, { axes: [0, 2, 3, 1] })
   const back = (z: Tensor): Tensor => {
-    let u = df === 'channels_first' ? transpose(z, [0, 3, 1, 2]) : z
-    if (single) u = squeezeAxes(u, [0])
+    let u = df === 'channels_first' ? transpose(z, { axes: [0, 3, 1, 2] }) : z
+    if (single) u = squeeze(u, { axis: [0] })
     return u
   }
   return { x: y, back, df }
@@ -34,4 +35,4 @@ export function choice<T extends string>(value: string | undefined, allowed: rea
   return v
 }
 
-export { reshape }
+export { reshapeDims }

@@ -1,8 +1,11 @@
 /** @file Filtering image ops: gaussianBlur, sobelEdges and the SSIM metric (`keras.ops.image`). */
-import { ShapeError, fmt, isFloat, tensor, type Tensor } from '@kx/core'
+import { ShapeError, fmt, isFloat, tensor, floatx, type Tensor } from '@kx/core'
 import { type DataFormat, depthwiseConv, conv } from '../conv.js'
 import { standardizeDataFormat } from '../conv.js'
-import { type TensorLike, add, cast, concat, div, expandDims, mean, mul, reshape, squeezeAxes, sub, toTensor, transpose, tuple, floatx } from '../util.js'
+import {
+  add, cast, concatenate, convertToTensor, divide, expandDims, mean, multiply, squeeze, subtract, transpose, type TensorLike,
+} from '@kx/ops-numpy'
+import { reshapeDims, tuple } from '../util.js'
 import { toBatchedLast } from './common.js'
 
 /** Normalised 1D Gaussian taps `exp(-0.5 ((i - (n - 1) / 2) / sigma)^2)`. */
@@ -34,7 +37,7 @@ function perChannel(x: Tensor, taps: number[], kh: number, kw: number, padding: 
  * ```
  */
 export function gaussianBlur(images: TensorLike, options: { kernelSize?: number | readonly number[]; sigma?: number | readonly number[]; dataFormat?: DataFormat } = {}): Tensor {
-  const x0 = toTensor(images)
+  const x0 = convertToTensor(images)
   const xf = isFloat(x0.dtype) ? x0 : cast(x0, floatx())
   const { x, back } = toBatchedLast(xf, options.dataFormat, 'gaussian_blur')
   const [k0, k1] = tuple(options.kernelSize ?? 3, 2, 'kernel_size', 'gaussian_blur')
@@ -56,14 +59,14 @@ export function gaussianBlur(images: TensorLike, options: { kernelSize?: number 
  * ```
  */
 export function sobelEdges(images: TensorLike, options: { dataFormat?: DataFormat } = {}): Tensor {
-  const x0 = toTensor(images)
+  const x0 = convertToTensor(images)
   if (x0.ndim !== 4) throw new ShapeError(`\`sobel_edges\`: invalid images rank: expected rank 4 (batch of images). Received input with shape: images.shape=${fmt(x0.shape)}`)
   const df = standardizeDataFormat(options.dataFormat, 'sobel_edges')
-  const x = df === 'channels_first' ? transpose(x0, [0, 2, 3, 1]) : x0
+  const x = df === 'channels_first' ? transpose(x0, { axes: [0, 2, 3, 1] }) : x0
   const ey = perChannel(x, [-1, -2, -1, 0, 0, 0, 1, 2, 1], 3, 3)
   const ex = perChannel(x, [-1, 0, 1, -2, 0, 2, -1, 0, 1], 3, 3)
-  const back = (t: Tensor): Tensor => expandDims(df === 'channels_first' ? transpose(t, [0, 3, 1, 2]) : t, -1)
-  return concat([back(ey), back(ex)], -1)
+  const back = (t: Tensor): Tensor => expandDims(df === 'channels_first' ? transpose(t, { axes: [0, 3, 1, 2] }) : t, -1)
+  return concatenate([back(ey), back(ex)], { axis: -1 })
 }
 
 /**
@@ -76,8 +79,8 @@ export function sobelEdges(images: TensorLike, options: { dataFormat?: DataForma
  * ```
  */
 export function ssim(image1: TensorLike, image2: TensorLike, options: { maxVal?: number; filterSize?: number; filterSigma?: number; k1?: number; k2?: number; dataFormat?: DataFormat } = {}): Tensor {
-  const a0 = toTensor(image1)
-  const b0 = toTensor(image2)
+  const a0 = convertToTensor(image1)
+  const b0 = convertToTensor(image2)
   const orig = a0.dtype
   const compute = isFloat(orig) ? orig : floatx()
   const single = a0.ndim === 3
@@ -92,24 +95,24 @@ export function ssim(image1: TensorLike, image2: TensorLike, options: { maxVal?:
   const c2 = ((options.k2 ?? 0.03) * maxVal) ** 2
   const [n, h, w, c] = A.shape as [number, number, number, number]
   // Every channel as its own one-channel image, as Keras does.
-  const flat = (t: Tensor): Tensor => reshape(transpose(t, [0, 3, 1, 2]), [-1, h, w, 1])
+  const flat = (t: Tensor): Tensor => reshapeDims(transpose(t, { axes: [0, 3, 1, 2] }), [-1, h, w, 1])
   const k = constOn(A, taps, [size, size, 1, 1])
   const blur = (t: Tensor): Tensor => conv(t, k, { padding: 'valid', dataFormat: 'channels_last' })
   const x = flat(A)
   const y = flat(B)
   const mu1 = blur(x)
   const mu2 = blur(y)
-  const mu11 = mul(mu1, mu1)
-  const mu22 = mul(mu2, mu2)
-  const mu12 = mul(mu1, mu2)
-  const s11 = sub(blur(mul(x, x)), mu11)
-  const s22 = sub(blur(mul(y, y)), mu22)
-  const s12 = sub(blur(mul(x, y)), mu12)
-  const num = mul(add(mul(mu12, 2), c1), add(mul(s12, 2), c2))
-  const den = mul(add(add(mu11, mu22), c1), add(add(s11, s22), c2))
-  const perChan = reshape(mean(div(num, den), [1, 2, 3]), [n, c])
-  let out = mean(perChan, -1)
-  if (single) out = squeezeAxes(reshape(out, [1]), [0])
+  const mu11 = multiply(mu1, mu1)
+  const mu22 = multiply(mu2, mu2)
+  const mu12 = multiply(mu1, mu2)
+  const s11 = subtract(blur(multiply(x, x)), mu11)
+  const s22 = subtract(blur(multiply(y, y)), mu22)
+  const s12 = subtract(blur(multiply(x, y)), mu12)
+  const num = multiply(add(multiply(mu12, 2), c1), add(multiply(s12, 2), c2))
+  const den = multiply(add(add(mu11, mu22), c1), add(add(s11, s22), c2))
+  const perChan = reshapeDims(mean(divide(num, den), { axis: [1, 2, 3] }), [n, c])
+  let out = mean(perChan, { axis: -1 })
+  if (single) out = squeeze(reshapeDims(out, [1]), { axis: [0] })
   return cast(out, orig)
 }
 

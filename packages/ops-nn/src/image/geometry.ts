@@ -2,12 +2,13 @@
  * @file Geometric image ops (`keras.ops.image`): mapCoordinates (as `jax.scipy.ndimage.map_coordinates`,
  * orders 0/1, five fill modes), affineTransform, perspectiveTransform and elasticTransform.
  */
-import { InvalidArgumentError, KerasTensor, ShapeError, Tensor, fmt, isFloat, isInt, lax, tensor, type DType } from '@kx/core'
+import { InvalidArgumentError, KerasTensor, ShapeError, Tensor, fmt, isFloat, isInt, lax, tensor, floatx, type DType } from '@kx/core'
 import { random } from '@kx/ops-numpy'
 import { type DataFormat } from '../conv.js'
 import {
-  type TensorLike, abs, add, and, broadcastTo, cast, div, ge, lt, mul, reshape, sliceAxis, sub, toTensor, where, floatx,
-} from '../util.js'
+  abs, add, broadcastTo, cast, convertToTensor, divide, greaterEqual, less, logicalAnd, multiply, subtract, where, type TensorLike,
+} from '@kx/ops-numpy'
+import { reshapeDims, sliceAxis } from '../util.js'
 import { choice, toBatchedLast } from './common.js'
 import { gaussianBlur } from './filters.js'
 
@@ -15,20 +16,20 @@ export type FillMode = 'constant' | 'nearest' | 'wrap' | 'mirror' | 'reflect'
 const FILL_MODES: readonly FillMode[] = ['constant', 'nearest', 'wrap', 'mirror', 'reflect']
 const floor = (x: Tensor): Tensor => lax.unary('floor', x)
 /** Python's floor modulo on integer-valued floats. */
-const fmod = (a: Tensor, m: number): Tensor => sub(a, mul(floor(div(a, m)), m))
+const fmod = (a: Tensor, m: number): Tensor => subtract(a, multiply(floor(divide(a, m)), m))
 
 function mirrorIndex(i: Tensor, size: number): Tensor {
   const s = size - 1
-  if (s === 0) return mul(i, 0)
-  return abs(sub(fmod(add(i, s), 2 * s), s))
+  if (s === 0) return multiply(i, 0)
+  return abs(subtract(fmod(add(i, s), 2 * s), s))
 }
 
 const FIXERS: Record<FillMode, (i: Tensor, size: number) => Tensor> = {
   constant: (i) => i,
-  nearest: (i, size) => where(lt(i, 0), 0, where(ge(i, size - 1), size - 1, i)),
+  nearest: (i, size) => where(less(i, 0), 0, where(greaterEqual(i, size - 1), size - 1, i)),
   wrap: (i, size) => fmod(i, size),
   mirror: mirrorIndex,
-  reflect: (i, size) => floor(div(sub(mirrorIndex(add(mul(i, 2), 1), 2 * size + 1), 1), 2)),
+  reflect: (i, size) => floor(divide(subtract(mirrorIndex(add(multiply(i, 2), 1), 2 * size + 1), 1), 2)),
 }
 
 /**
@@ -43,14 +44,14 @@ function interpolate(input: Tensor, coords: Tensor[], order: 0 | 1, mode: FillMo
     if (exact.has(d)) return [{ idx: c, w: null }]
     if (order === 0) {
       // round half away from zero, as lax.round
-      const r = mul(lax.sign(c), floor(add(abs(c), 0.5)))
+      const r = multiply(lax.sign(c), floor(add(abs(c), 0.5)))
       return [{ idx: r, w: null }]
     }
     const lower = floor(c)
-    const upper = sub(c, lower)
-    return [{ idx: lower, w: sub(1, upper) }, { idx: add(lower, 1), w: upper }]
+    const upper = subtract(c, lower)
+    return [{ idx: lower, w: subtract(1, upper) }, { idx: add(lower, 1), w: upper }]
   })
-  const flatInput = reshape(input, [-1])
+  const flatInput = reshapeDims(input, [-1])
   const compute = isFloat(input.dtype) ? input.dtype : floatx()
   let out: Tensor | null = null
   const combos = perDim.reduce<Node[][]>((acc, nodes) => acc.flatMap((p) => nodes.map((n) => [...p, n])), [[]])
@@ -61,21 +62,21 @@ function interpolate(input: Tensor, coords: Tensor[], order: 0 | 1, mode: FillMo
     combo.forEach((n, d) => {
       const size = shape[d]!
       const fixed = FIXERS[mode](n.idx, size)
-      const term = mul(fixed, strides[d]!)
+      const term = multiply(fixed, strides[d]!)
       flat = flat ? add(flat, term) : term
       if (mode === 'constant' && !exact.has(d)) {
-        const ok = and(ge(n.idx, 0), lt(n.idx, size))
-        valid = valid ? and(valid, ok) : ok
+        const ok = logicalAnd(greaterEqual(n.idx, 0), less(n.idx, size))
+        valid = valid ? logicalAnd(valid, ok) : ok
       }
-      if (n.w) weight = weight ? mul(weight, n.w) : n.w
+      if (n.w) weight = weight ? multiply(weight, n.w) : n.w
     })
     let value = cast(lax.gather(flatInput, cast(flat!, 'int32'), 0), compute)
     if (valid) value = where(valid, value, cval)
-    const contrib = weight ? mul(cast(weight, compute), value) : value
+    const contrib = weight ? multiply(cast(weight, compute), value) : value
     out = out ? add(out, contrib) : contrib
   }
   let result = out!
-  if (isInt(input.dtype)) result = mul(lax.sign(result), floor(add(abs(result), 0.5)))
+  if (isInt(input.dtype)) result = multiply(lax.sign(result), floor(add(abs(result), 0.5)))
   return cast(result, input.dtype)
 }
 
@@ -90,10 +91,10 @@ function interpolate(input: Tensor, coords: Tensor[], order: 0 | 1, mode: FillMo
  * ```
  */
 export function mapCoordinates(inputs: TensorLike, coordinates: TensorLike | readonly TensorLike[], order: number, options: { fillMode?: FillMode; fillValue?: number } = {}): Tensor {
-  const x = toTensor(inputs)
+  const x = convertToTensor(inputs)
   const cs: Tensor[] = Array.isArray(coordinates) && coordinates.length > 0 && (coordinates[0] instanceof Tensor)
     ? (coordinates as unknown as Tensor[])
-    : unstack0(toTensor(coordinates as TensorLike))
+    : unstack0(convertToTensor(coordinates as TensorLike))
   if (cs.length !== x.ndim) {
     throw new ShapeError(`First dim of \`coordinates\` must be the same as the rank of \`inputs\`. Received inputs with shape: ${fmt(x.shape)} and coordinate leading dim of ${cs.length}`)
   }
@@ -108,7 +109,7 @@ export function mapCoordinates(inputs: TensorLike, coordinates: TensorLike | rea
 function unstack0(t: Tensor): Tensor[] {
   const n = t.shape[0]!
   const rest = t.shape.slice(1)
-  return Array.from({ length: n }, (_, i) => reshape(sliceAxis(t, 0, i, i + 1), rest))
+  return Array.from({ length: n }, (_, i) => reshapeDims(sliceAxis(t, 0, i, i + 1), rest))
 }
 
 function hostTensor(ref: Tensor, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
@@ -140,17 +141,17 @@ export function affineTransform(
 ): Tensor {
   const interp = choice(options.interpolation, INTERP, 'bilinear', 'interpolation', 'affine_transform')
   const mode = choice(options.fillMode, FILL_MODES, 'constant', 'fill_mode', 'affine_transform')
-  const { x, back } = toBatchedLast(toTensor(images), options.dataFormat, 'affine_transform')
-  let t = toTensor(transform)
+  const { x, back } = toBatchedLast(convertToTensor(images), options.dataFormat, 'affine_transform')
+  let t = convertToTensor(transform)
   if (t.ndim !== 1 && t.ndim !== 2) throw new ShapeError(`Invalid transform rank: expected rank 1 (single transform) or rank 2 (batch of transforms). Received input with shape: transform.shape=${fmt(t.shape)}`)
   if (x.isSymbolic || t.isSymbolic) return back(new KerasTensor(x.shape, x.dtype))
   const [B, H, W, C] = x.shape as [number, number, number, number]
   const dt: DType = isFloat(t.dtype) ? t.dtype : floatx()
-  t = broadcastTo(reshape(cast(t, dt), [-1, 8]), [B, 8])
-  const col = (i: number): Tensor => reshape(lax.slice(t, [0, i], [B, i + 1]), [B, 1, 1, 1])
+  t = broadcastTo(reshapeDims(cast(t, dt), [-1, 8]), [B, 8])
+  const col = (i: number): Tensor => reshapeDims(lax.slice(t, [0, i], [B, i + 1]), [B, 1, 1, 1])
   const g = gridCoords(x, B, H, W, C, dt)
-  const yIn = add(add(add(mul(col(3), g.x), mul(col(4), g.y)), col(5)), mul(col(6), g.c))
-  const xIn = add(add(add(mul(col(0), g.x), mul(col(1), g.y)), col(2)), mul(col(7), g.c))
+  const yIn = add(add(add(multiply(col(3), g.x), multiply(col(4), g.y)), col(5)), multiply(col(6), g.c))
+  const xIn = add(add(add(multiply(col(0), g.x), multiply(col(1), g.y)), col(2)), multiply(col(7), g.c))
   return back(interpolate(x, [g.b, yIn, xIn, g.c], interp === 'nearest' ? 0 : 1, mode, options.fillValue ?? 0, new Set([0, 3])))
 }
 
@@ -204,9 +205,9 @@ export function perspectiveTransform(
   options: { interpolation?: 'nearest' | 'bilinear'; fillValue?: number; dataFormat?: DataFormat } = {},
 ): Tensor {
   const interp = choice(options.interpolation, INTERP, 'bilinear', 'interpolation', 'perspective_transform')
-  const { x, back } = toBatchedLast(toTensor(images), options.dataFormat, 'perspective_transform')
-  const sp = toTensor(startPoints)
-  const ep = toTensor(endPoints)
+  const { x, back } = toBatchedLast(convertToTensor(images), options.dataFormat, 'perspective_transform')
+  const sp = convertToTensor(startPoints)
+  const ep = convertToTensor(endPoints)
   for (const [p, name] of [[sp, 'start_points'], [ep, 'end_points']] as const) {
     if ((p.ndim !== 2 && p.ndim !== 3) || p.shape[p.ndim - 1] !== 2 || p.shape[p.ndim - 2] !== 4) {
       throw new ShapeError(`Invalid ${name} shape: expected (4,2) for a single image or (N,4,2) for a batch. Received shape: ${fmt(p.shape)}`)
@@ -256,7 +257,7 @@ export function elasticTransform(
 ): Tensor {
   const interp = choice(options.interpolation, INTERP, 'bilinear', 'interpolation', 'elastic_transform')
   const mode = choice(options.fillMode, FILL_MODES, 'reflect', 'fill_mode', 'elastic_transform')
-  const x0 = toTensor(images)
+  const x0 = convertToTensor(images)
   const { x, back } = toBatchedLast(x0, options.dataFormat, 'elastic_transform')
   if (x.isSymbolic) return back(new KerasTensor(x.shape, x.dtype))
   const alpha = options.alpha ?? 20
@@ -264,10 +265,10 @@ export function elasticTransform(
   const [B, H, W, C] = x.shape as [number, number, number, number]
   const dt: DType = isFloat(x.dtype) ? x.dtype : floatx()
   const k = Math.trunc(6 * sigma) | 1
-  const noise = mul(random.normal([B, H, W], { dtype: dt, seed: options.seed ?? null }), sigma)
-  const d = reshape(gaussianBlur(reshape(noise, [B, H, W, 1]), { kernelSize: [k, k], sigma: [sigma, sigma], dataFormat: 'channels_last' }), [B, H, W, 1])
+  const noise = multiply(random.normal([B, H, W], { dtype: dt, seed: options.seed ?? null }), sigma)
+  const d = reshapeDims(gaussianBlur(reshapeDims(noise, [B, H, W, 1]), { kernelSize: [k, k], sigma: [sigma, sigma], dataFormat: 'channels_last' }), [B, H, W, 1])
   const g = gridCoords(x, B, H, W, C, dt)
-  const shift = broadcastTo(mul(d, alpha), [B, H, W, C])
+  const shift = broadcastTo(multiply(d, alpha), [B, H, W, C])
   return back(interpolate(x, [g.b, add(g.y, shift), add(g.x, shift), g.c], interp === 'nearest' ? 0 : 1, mode, options.fillValue ?? 0, new Set([0, 3])))
 }
 

@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError, NotImplementedError, ShapeError, fmt, tensor, type Tensor } from '@kx/core'
 import { type DataFormat, conv, standardizeDataFormat, standardizePadding } from '../conv.js'
-import { type TensorLike, expandDims, padConst, reshape, sliceAxis, squeezeAxes, toTensor, transpose, tuple } from '../util.js'
+import { convertToTensor, expandDims, squeeze, transpose, type TensorLike } from '@kx/ops-numpy'
+import { padConst, reshapeDims, sliceAxis, tuple } from '../util.js'
 import { checkImages } from './common.js'
 
 /** Options of `extractPatches`. */
@@ -25,7 +26,7 @@ function eyeKernel(ref: Tensor, size: readonly number[], c: number): Tensor {
 }
 
 function extract(images: TensorLike, size: number[], options: ExtractPatchesOptions, op: string): Tensor {
-  const x0 = toTensor(images)
+  const x0 = convertToTensor(images)
   const nd = size.length
   if (x0.ndim !== nd + 1 && x0.ndim !== nd + 2) {
     throw new ShapeError(`\`${op}\`: expected rank ${nd + 1} (unbatched) or ${nd + 2} (batched) inputs for ${nd}D patches. Received: shape=${fmt(x0.shape)}`)
@@ -39,7 +40,7 @@ function extract(images: TensorLike, size: number[], options: ExtractPatchesOpti
   const y = conv(x, eyeKernel(x, size, c), {
     strides, padding: standardizePadding(options.padding, op) as 'valid' | 'same', dataFormat: df, dilationRate: options.dilationRate ?? 1,
   })
-  return single ? squeezeAxes(y, [0]) : y
+  return single ? squeeze(y, { axis: [0] }) : y
 }
 
 /**
@@ -86,7 +87,7 @@ export function reconstructPatches(
   patches: TensorLike, size: number | readonly number[], outputSize: readonly number[],
   options: { strides?: number | readonly number[] | null; padding?: 'valid' | 'same'; dataFormat?: DataFormat } = {},
 ): Tensor {
-  const p0 = toTensor(patches)
+  const p0 = convertToTensor(patches)
   const ps = typeof size === 'number' ? [size, size] : size.slice()
   const nd = ps.length
   if (nd !== 2 && nd !== 3) throw new InvalidArgumentError(`Invalid \`size\` argument. Expected an int or a tuple of length 2 or 3. Received: size=${fmt(size)}`)
@@ -101,7 +102,7 @@ export function reconstructPatches(
   }
   const single = p0.ndim === nd + 1
   let p = single ? expandDims(p0, 0) : p0
-  if (df === 'channels_first') p = transpose(p, [0, ...Array.from({ length: nd }, (_, i) => i + 2), 1])
+  if (df === 'channels_first') p = transpose(p, { axes: [0, ...Array.from({ length: nd }, (_, i) => i + 2), 1] })
   const grid = p.shape.slice(1, nd + 1) as number[]
   const flat = p.shape[nd + 1]!
   const area = ps.reduce((a, b) => a * b, 1)
@@ -109,11 +110,11 @@ export function reconstructPatches(
   const c = flat === null ? -1 : flat / area
   const b = p.shape[0]!
   // (B, g1.., p1.., C) → interleave grid and patch axes → (B, g1*p1, .., C)
-  let x = reshape(p, [b, ...grid, ...ps, c])
+  let x = reshapeDims(p, [b, ...grid, ...ps, c])
   const perm = [0]
   for (let i = 0; i < nd; i++) perm.push(1 + i, 1 + nd + i)
   perm.push(1 + 2 * nd)
-  x = reshape(transpose(x, perm), [b, ...grid.map((g, i) => (g === null ? -1 : g * ps[i]!)), c])
+  x = reshapeDims(transpose(x, { axes: perm }), [b, ...grid.map((g, i) => (g === null ? -1 : g * ps[i]!)), c])
   grid.forEach((g, i) => {
     if (g === null) return
     const full = g * ps[i]!
@@ -127,8 +128,8 @@ export function reconstructPatches(
       x = sliceAxis(x, i + 1, lo, lo + o)
     }
   })
-  if (df === 'channels_first') x = transpose(x, [0, nd + 1, ...Array.from({ length: nd }, (_, i) => i + 1)])
-  return single ? squeezeAxes(x, [0]) : x
+  if (df === 'channels_first') x = transpose(x, { axes: [0, nd + 1, ...Array.from({ length: nd }, (_, i) => i + 1)] })
+  return single ? squeeze(x, { axis: [0] }) : x
 }
 
 interface Borders { top?: number | null; bottom?: number | null; left?: number | null; right?: number | null; targetHeight?: number | null; targetWidth?: number | null }
@@ -165,7 +166,7 @@ function resolveSide(size: number | null, before: number | null | undefined, aft
  * ```
  */
 export function padImages(images: TensorLike, options: Borders & { dataFormat?: DataFormat } = {}): Tensor {
-  const x = toTensor(images)
+  const x = convertToTensor(images)
   checkImages(x, 'pad_images')
   const df = standardizeDataFormat(options.dataFormat, 'pad_images')
   const hAxis = df === 'channels_last' ? x.ndim - 3 : x.ndim - 2
@@ -185,7 +186,7 @@ export function padImages(images: TensorLike, options: Borders & { dataFormat?: 
  * ```
  */
 export function cropImages(images: TensorLike, options: Borders & { dataFormat?: DataFormat } = {}): Tensor {
-  const x = toTensor(images)
+  const x = convertToTensor(images)
   checkImages(x, 'crop_images')
   const df = standardizeDataFormat(options.dataFormat, 'crop_images')
   const hAxis = df === 'channels_last' ? x.ndim - 3 : x.ndim - 2

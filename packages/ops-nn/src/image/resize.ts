@@ -4,9 +4,10 @@
  * weight matrix (triangle, Keys cubic, Lanczos or area kernel; widened when antialiasing a
  * downscale); nearest neighbour gathers.
  */
-import { InvalidArgumentError, KerasTensor, ShapeError, Tensor, fmt, isFloat, isInt, lax, normalizeAxis, tensor } from '@kx/core'
+import { InvalidArgumentError, KerasTensor, ShapeError, Tensor, fmt, isFloat, isInt, lax, normalizeAxis, tensor, floatx } from '@kx/core'
 import { type DataFormat, standardizeDataFormat } from '../conv.js'
-import { type TensorLike, cast, clip, floatx, moveAxis, padConst, sliceAxis, take, toTensor } from '../util.js'
+import { cast, clip, convertToTensor, moveaxis, type TensorLike } from '@kx/ops-numpy'
+import { padConst, sliceAxis, take } from '../util.js'
 import { choice } from './common.js'
 
 export type ResizeInterpolation = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3' | 'lanczos5' | 'area'
@@ -68,7 +69,7 @@ function applyAxis(x: Tensor, axis: number, w: Float64Array, outSize: number): T
   const inSize = x.shape[axis]!
   const wt = tensor(w, { shape: [inSize, outSize], dtype: x.dtype, ...(x.isSymbolic ? {} : { backend: x.backend }) })
   const y = lax.dotGeneral(x, wt, [[axis], [0]])
-  return moveAxis(y, -1, axis)
+  return moveaxis(y, -1, axis)
 }
 
 function kernelOf(method: string, op: string): Kernel {
@@ -106,7 +107,7 @@ export interface ResizeOptions {
  * ```
  */
 export function resize(images: TensorLike, size: readonly [number, number] | readonly number[], options: ResizeOptions = {}): Tensor {
-  const x0 = toTensor(images)
+  const x0 = convertToTensor(images)
   if (size.length !== 2) throw new InvalidArgumentError(`Expected \`size\` to be a tuple of 2 integers. Received: size=${fmt(size)}`)
   if (!(size[0]! > 0 && size[1]! > 0)) throw new InvalidArgumentError(`\`size\` must have positive values. Received: size=${fmt(size)}`)
   if (x0.ndim !== 3 && x0.ndim !== 4) throw new ShapeError(`Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). Received input with shape: images.shape=${fmt(x0.shape)}`)
@@ -175,7 +176,7 @@ function saturateBack(x: Tensor, dtype: Tensor['dtype']): Tensor {
 
 function hostNumbers(v: TensorLike | number | readonly number[], n: number, name: string): number[] {
   if (typeof v === 'number') return Array.from({ length: n }, () => v)
-  const arr = v instanceof Tensor ? Array.from(v.dataSync() as ArrayLike<number>) : (Array.isArray(v) ? (v as number[]).flat(Infinity as 1) as number[] : Array.from(toTensor(v as TensorLike).dataSync() as ArrayLike<number>))
+  const arr = v instanceof Tensor ? Array.from(v.dataSync() as ArrayLike<number>) : (Array.isArray(v) ? (v as number[]).flat(Infinity as 1) as number[] : Array.from(convertToTensor(v as TensorLike).dataSync() as ArrayLike<number>))
   if (arr.length !== n) throw new InvalidArgumentError(`\`scale_and_translate\`: \`${name}\` needs one value per spatial dim (${n}). Received: ${name}=${fmt(arr)}`)
   return arr
 }
@@ -194,7 +195,7 @@ export function scaleAndTranslate(
   images: TensorLike, outputShape: readonly number[], scale: TensorLike | number | readonly number[], translation: TensorLike | number | readonly number[],
   spatialDims: readonly number[], method: string, options: { antialias?: boolean } = {},
 ): Tensor {
-  const x0 = toTensor(images)
+  const x0 = convertToTensor(images)
   const kernel = kernelOf(method, 'scale_and_translate')
   if (outputShape.length !== x0.ndim) {
     throw new ShapeError(`\`scale_and_translate\`: output_shape must have one entry per input dim. Received: output_shape=${fmt(outputShape)}, images.shape=${fmt(x0.shape)}`)

@@ -1,6 +1,6 @@
 /** @file Loss base class and Keras's reduction of weighted, masked per-sample losses. */
 import { InvalidArgumentError, Tensor, fmt, floatx, type DType } from '@kx/core'
-import * as ops from './ops.js'
+import * as ops from '@kx/ops-numpy'
 import { getKerasMask } from '@kx/layers'
 
 /** Keras's loss reductions. */

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, epsilon, fmt, normalizeAxis, type Tensor } from '@kx/core'
 import { setKerasMask } from '@kx/layers'
 import * as nn from '@kx/ops-nn'
-import * as ops from './ops.js'
+import * as ops from '@kx/ops-numpy'
 import { squeezeOrExpandToSameRank } from './Loss.js'
 import type { TensorLike } from '@kx/ops-numpy'
 

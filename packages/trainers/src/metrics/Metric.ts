@@ -1,6 +1,6 @@
 /** @file Metric base class (stateful: variables, updateState/result/resetState), Mean/Sum and MeanMetricWrapper. */
 import { Tensor, Variable, floatx, full, tidy, type DType } from '@kx/core'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { getKerasMask } from '@kx/layers'
 import { applyMask, squeezeOrExpandToSameRank } from '../losses/Loss.js'
 

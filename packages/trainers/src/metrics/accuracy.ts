@@ -4,7 +4,7 @@
  */
 import { floatx, type Tensor } from '@kx/core'
 import type { TensorLike } from '@kx/ops-numpy'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { squeezeOrExpandToSameRank } from '../losses/Loss.js'
 import { MeanMetricWrapper, type MetricArgs } from './Metric.js'
 

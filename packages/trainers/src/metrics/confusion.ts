@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, ShapeError, fmt, tidy, type Tensor, type Variable } from '@kx/core'
 import * as nn from '@kx/ops-nn'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { squeezeOrExpandToSameRank } from '../losses/Loss.js'
 import { Metric, type MetricArgs } from './Metric.js'
 

@@ -1,7 +1,7 @@
 /** @file Correlation metrics (`keras.metrics.PearsonCorrelation`, `ConcordanceCorrelation`) and their functions. */
 import { epsilon, type Tensor } from '@kx/core'
 import type { TensorLike } from '@kx/ops-numpy'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { squeezeOrExpandToSameRank } from '../losses/Loss.js'
 import { MeanMetricWrapper, type MetricArgs } from './Metric.js'
 

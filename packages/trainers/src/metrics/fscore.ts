@@ -1,6 +1,6 @@
 /** @file F-scores (`keras.metrics.FBetaScore`, `F1Score`) over `(batch, classes)` one-hot or multi-label targets. */
 import { InvalidArgumentError, ShapeError, epsilon, fmt, tidy, type Tensor, type Variable } from '@kx/core'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { Metric, type MetricArgs } from './Metric.js'
 
 /** Options of `FBetaScore`. */

@@ -3,7 +3,7 @@
  * class confusion matrix accumulated by one scatter-add per update.
  */
 import { InvalidArgumentError, epsilon, fmt, lax, tidy, type DType, type Tensor, type Variable } from '@kx/core'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { Metric, type MetricArgs } from './Metric.js'
 
 /** Options shared by the IoU metrics. */

@@ -6,7 +6,7 @@ import { InvalidArgumentError, ShapeError, fmt, tidy, type Tensor, type Variable
 import * as nn from '@kx/ops-nn'
 import type { TensorLike } from '@kx/ops-numpy'
 import * as F from '../losses/functions.js'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { squeezeOrExpandToSameRank } from '../losses/Loss.js'
 import { Mean, MeanMetricWrapper, Metric, type MetricArgs } from './Metric.js'
 

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, ShapeError, epsilon, fmt, tidy, type Tensor, type Variable } from '@kx/core'
 import * as nn from '@kx/ops-nn'
-import * as ops from '../losses/ops.js'
+import * as ops from '@kx/ops-numpy'
 import { Metric, type MetricArgs } from './Metric.js'
 import { updateConfusionMatrixVariables } from './confusion.js'
 

@@ -1,7 +1,8 @@
 /** @file Adadelta (Keras `keras.optimizers.Adadelta`). */
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, like, mulS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, like, mulS } from './math.js'
 
 /** Options of `Adadelta`. */
 export interface AdadeltaArgs extends OptimizerArgs {

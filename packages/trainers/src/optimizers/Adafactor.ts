@@ -2,7 +2,8 @@
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { LearningRateSchedule } from '../schedules/LearningRateSchedule.js'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, constant, divS, like, maxS, meanAll, meanAxis, powS, rdivS, rsubS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, constant, divS, like, maxS, meanAll, meanAxis, powS, rdivS, rsubS } from './math.js'
 
 /** Options of `Adafactor`. */
 export interface AdafactorArgs extends OptimizerArgs {

@@ -1,7 +1,8 @@
 /** @file Adagrad (Keras `keras.optimizers.Adagrad`). */
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, like, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, like } from './math.js'
 
 /** Options of `Adagrad`. */
 export interface AdagradArgs extends OptimizerArgs {

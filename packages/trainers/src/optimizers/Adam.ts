@@ -1,7 +1,8 @@
 /** @file Adam and AdamW (Keras `keras.optimizers.Adam` / `AdamW`), with the AMSGrad variant. */
 import { InvalidArgumentError, lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, constant, like, mulS, rsubS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, constant, like, mulS, rsubS } from './math.js'
 
 /** Options of `Adam`. */
 export interface AdamArgs extends OptimizerArgs {

@@ -1,7 +1,8 @@
 /** @file Adamax: Adam with the infinity norm (Keras `keras.optimizers.Adamax`). */
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, constant, like, mulS, rsubS } from './math.js'
+import { cast } from '@kx/ops-numpy'
+import { addS, constant, like, mulS, rsubS } from './math.js'
 
 /** Options of `Adamax`. */
 export interface AdamaxArgs extends OptimizerArgs {

@@ -1,7 +1,8 @@
 /** @file FTRL-Proximal (Keras `keras.optimizers.Ftrl`), with L1/L2, shrinkage and `beta`. */
 import { InvalidArgumentError, fmt, lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, clip, like, mulS, powS, rdivS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, clip, like, mulS, powS, rdivS } from './math.js'
 
 /** Options of `Ftrl`. */
 export interface FtrlArgs extends OptimizerArgs {

@@ -1,7 +1,8 @@
 /** @file LAMB: Adam with a per-layer trust ratio (Keras `keras.optimizers.Lamb`). */
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, constant, like, mulS, rsubS, square, sumAll } from './math.js'
+import { cast, square, sum } from '@kx/ops-numpy'
+import { addS, constant, like, mulS, rsubS } from './math.js'
 
 /** Options of `Lamb`. */
 export interface LambArgs extends OptimizerArgs {
@@ -59,8 +60,8 @@ export class Lamb extends Optimizer {
     const mHat = lax.div(m1, like(m1, oneMinusB1p))
     const vSqrt = addS(lax.sqrt(lax.div(v1, like(v1, oneMinusB2p))), this.epsilon)
     const update = lax.div(mHat, vSqrt)
-    const wNorm = lax.sqrt(sumAll(square(this.read(variable))))
-    const gNorm = lax.sqrt(sumAll(square(update)))
+    const wNorm = lax.sqrt(sum(square(this.read(variable))))
+    const gNorm = lax.sqrt(sum(square(update)))
     const one = like(wNorm, 1)
     const zero = like(wNorm, 0)
     const ratio = lax.select(lax.gt(wNorm, zero), lax.select(lax.gt(gNorm, zero), lax.div(wNorm, gNorm), one), one)

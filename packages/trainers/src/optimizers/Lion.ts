@@ -1,7 +1,8 @@
 /** @file Lion: sign momentum (Keras `keras.optimizers.Lion`). */
 import { InvalidArgumentError, fmt, lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { cast, constant, like, rsubS } from './math.js'
+import { cast } from '@kx/ops-numpy'
+import { constant, like, rsubS } from './math.js'
 
 /** Options of `Lion`. */
 export interface LionArgs extends OptimizerArgs {

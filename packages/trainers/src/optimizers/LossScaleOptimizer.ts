@@ -3,7 +3,8 @@ import { InvalidArgumentError, Tensor, Variable, fmt, lax } from '@kx/core'
 import type { CustomObjects } from '@kx/layers'
 import { Optimizer, currentValue, deferWrites, writeValue, type LearningRate } from './Optimizer.js'
 import { deserializeOptimizer, serializeOptimizer } from './registry.js'
-import { cast, constant, like, mulS, selectScalar } from './math.js'
+import { cast, where } from '@kx/ops-numpy'
+import { constant, like, mulS } from './math.js'
 
 /** Options of `LossScaleOptimizer`. */
 export interface LossScaleOptimizerArgs {
@@ -84,7 +85,7 @@ export class LossScaleOptimizer extends Optimizer {
     })
     // NOTE: the inner update is computed every step and kept only when the gradients are finite.
     const writes = deferWrites(() => this.innerOptimizer.applyUntidied(unscaled, vars))
-    for (const [v, value] of writes) writeValue(v, selectScalar(finite, value, currentValue(v)))
+    for (const [v, value] of writes) writeValue(v, where(finite, value, currentValue(v)))
     const count = currentValue(stepCounter)
     const grow = lax.eq(count, constant(this.dynamicGrowthSteps - 1, count.dtype, count))
     const zero = constant(0, count.dtype, count)

@@ -4,7 +4,8 @@
  */
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, constant, like, mulS, rsubS, square, sumAll } from './math.js'
+import { cast, square, sum } from '@kx/ops-numpy'
+import { addS, constant, like, mulS, rsubS } from './math.js'
 
 /** Options of `Muon`. */
 export interface MuonArgs extends OptimizerArgs {
@@ -139,7 +140,7 @@ export class Muon extends Optimizer {
     const tall = rows! > cols!
     let y = tall ? lax.transpose(x, [1, 0]) : x
     // Ensure spectral norm is at most 1 (the Frobenius norm bounds it)
-    y = lax.div(y, like(y, addS(lax.sqrt(sumAll(square(y))), 1e-7)))
+    y = lax.div(y, like(y, addS(lax.sqrt(sum(square(y))), 1e-7)))
     for (let s = 0; s < steps; s++) {
       const a = lax.dotGeneral(y, y, [[1], [1]]) // y @ y^T
       const b = lax.add(mulS(a, this.muonB), lax.dotGeneral(mulS(a, this.muonC), a, [[1], [0]]))

@@ -2,7 +2,8 @@
 import { floatx, lax, type Tensor, type Variable } from '@kx/core'
 import { uniqueName } from '@kx/layers'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, constant, like, mulS, rsubS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, constant, like, mulS, rsubS } from './math.js'
 
 /** Options of `Nadam`. */
 export interface NadamArgs extends OptimizerArgs {

@@ -8,7 +8,8 @@ import { InvalidArgumentError, Tensor, Variable, floatx, fmt, full, lax, tidy, t
 import { configToArgs, toSnakeCase, uniqueName, type CustomObjects } from '@kx/layers'
 import { LearningRateSchedule } from '../schedules/LearningRateSchedule.js'
 import { deserializeSchedule, serializeSchedule } from '../schedules/index.js'
-import { cast, clip, constant, copy, divS, like, maxS, mulS, rsubS, selectScalar, square, sumAll } from './math.js'
+import { cast, square, sum, where } from '@kx/ops-numpy'
+import { clip, constant, copy, divS, like, maxS, mulS, rsubS } from './math.js'
 
 /** A learning rate: a number, a schedule of the iteration count, or a function returning the current value. */
 export type LearningRate = number | LearningRateSchedule | (() => number | Tensor)
@@ -349,15 +350,15 @@ export abstract class Optimizer {
       const isUpdate = this.isUpdateStep(steps)
       const accs = vars.map((v) => this._gradientAccumulators[this.indexOf(v)]!)
       const sums = grads.map((g, i) => lax.add(cast(g, accs[i]!.dtype), currentValue(accs[i]!)))
-      const useGrads = grads.map((g, i) => selectScalar(isUpdate, divS(sums[i]!, steps), cast(g, accs[i]!.dtype)))
+      const useGrads = grads.map((g, i) => where(isUpdate, divS(sums[i]!, steps), cast(g, accs[i]!.dtype)))
       const pending = deferWrites(() => {
         const clipped = this.clipGradients(useGrads)
         this.applyWeightDecay(vars)
         this.backendUpdateStep(clipped, vars, this.stepLearningRate())
       })
       // NOTE: the update is computed every step and kept only on update steps (JAX's lax.cond-free form).
-      for (const [v, value] of pending) writeValue(v, selectScalar(isUpdate, value, currentValue(v)))
-      accs.forEach((a, i) => writeValue(a, selectScalar(isUpdate, like(sums[i]!, 0), sums[i]!)))
+      for (const [v, value] of pending) writeValue(v, where(isUpdate, value, currentValue(v)))
+      accs.forEach((a, i) => writeValue(a, where(isUpdate, like(sums[i]!, 0), sums[i]!)))
     } else {
       const clipped = this.clipGradients(grads)
       this.applyWeightDecay(vars)
@@ -396,7 +397,7 @@ export abstract class Optimizer {
       const should = lax.eq(lax.binary('rem', lax.add(it, constant(1, it.dtype, it)), constant(freq, it.dtype, it)), constant(0, it.dtype, it))
       this._trainableVariables.forEach((v, i) => {
         const avg = this._emaAverages[i]
-        if (avg) writeValue(v, selectScalar(should, currentValue(avg), currentValue(v)))
+        if (avg) writeValue(v, where(should, currentValue(avg), currentValue(v)))
       })
     }
   }
@@ -414,8 +415,8 @@ export abstract class Optimizer {
       const isUpdate = this.isUpdateStep(steps)
       const acc = this._gradientAccumulators[this.indexOf(v)]!
       const gm = lax.max(cast(g, acc.dtype), currentValue(acc))
-      writeValue(v, selectScalar(isUpdate, gm, currentValue(v)))
-      writeValue(acc, selectScalar(isUpdate, like(gm, 0), gm))
+      writeValue(v, where(isUpdate, gm, currentValue(v)))
+      writeValue(acc, where(isUpdate, like(gm, 0), gm))
     })
     return [g2, v2]
   }
@@ -425,7 +426,7 @@ export abstract class Optimizer {
     if (this.clipnorm && this.clipnorm > 0) {
       const c = this.clipnorm
       return grads.map((g) => {
-        const l2sum = sumAll(square(g))
+        const l2sum = sum(square(g))
         const pred = lax.gt(l2sum, like(l2sum, 0))
         const l2norm = lax.select(pred, lax.sqrt(lax.select(pred, l2sum, like(l2sum, 1))), l2sum)
         return divS(mulS(g, c), maxS(l2norm, c))
@@ -575,7 +576,7 @@ function filterEmptyGradients(grads: readonly (Tensor | null | undefined)[], var
 export function clipByGlobalNorm(grads: readonly Tensor[], clipNorm: number): Tensor[] {
   let sq: Tensor | undefined
   for (const g of grads) {
-    const s = cast(sumAll(square(g)), 'float32')
+    const s = cast(sum(square(g)), 'float32')
     sq = sq ? lax.add(sq, s) : s
   }
   const norm = lax.sqrt(sq!)

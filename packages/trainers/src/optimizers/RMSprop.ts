@@ -1,7 +1,8 @@
 /** @file RMSprop, plain or centered, with optional momentum (Keras `keras.optimizers.RMSprop`). */
 import { lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { addS, cast, like, mulS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { addS, like, mulS } from './math.js'
 
 /** Options of `RMSprop`. */
 export interface RMSpropArgs extends OptimizerArgs {

@@ -1,7 +1,8 @@
 /** @file SGD: gradient descent with optional (Nesterov) momentum (Keras `keras.optimizers.SGD`). */
 import { InvalidArgumentError, fmt, lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { cast, like, mulS } from './math.js'
+import { cast } from '@kx/ops-numpy'
+import { like, mulS } from './math.js'
 
 /** Options of `SGD`. */
 export interface SGDArgs extends OptimizerArgs {

@@ -1,7 +1,8 @@
 /** @file Schedule-Free AdamW (Defazio et al., 2024; Keras `keras.optimizers.ScheduleFreeAdamW`). */
 import { lax, tidy, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
-import { cast, constant, copy, like, minS, rdivS, rsubS, square } from './math.js'
+import { cast, square } from '@kx/ops-numpy'
+import { constant, copy, like, minS, rdivS, rsubS } from './math.js'
 
 /** Options of `ScheduleFreeAdamW`. */
 export interface ScheduleFreeAdamWArgs extends OptimizerArgs {

@@ -1,8 +1,10 @@
 /**
- * @file Small tensor helpers the optimizers and schedules share: cached scalar constants,
- * scalar-with-tensor arithmetic on `lax` (one broadcast + one primitive), copies and norms.
+ * @file Small tensor helpers the optimizers and schedules share: cached scalar constants and
+ * scalar-with-tensor arithmetic on `lax` (one broadcast + one primitive, the constant uploaded once),
+ * means with cached counts, and buffer copies. Everything else comes from `@kx/ops-numpy`.
  */
 import { Tensor, full, getBackend, keep, lax, type Backend, type DType } from '@kx/core'
+import { sum } from '@kx/ops-numpy'
 
 // NOTE: hyperparameter scalars (beta_1, epsilon, 1 - rho, ...) are uploaded once per backend and
 // dtype and kept, so an update step does no host-to-device transfer. Their broadcasts to variable
@@ -67,24 +69,13 @@ export const maxS = (x: Tensor, s: number | Tensor): Tensor => lax.max(x, like(x
 export const minS = (x: Tensor, s: number | Tensor): Tensor => lax.min(x, like(x, s))
 /** `x ** s`. */
 export const powS = (x: Tensor, s: number | Tensor): Tensor => lax.pow(x, like(x, s))
-/** `x * x`. */
-export const square = (x: Tensor): Tensor => lax.mul(x, x)
-/** `cast(x, dtype)`. */
-export const cast = (x: Tensor, dtype: DType): Tensor => lax.convertElementType(x, dtype)
 
-/** A scalar tensor of `dtype` holding `value` (cached). */
-export const scalar = (value: number, dtype: DType, ref?: Tensor): Tensor => constant(value, dtype, ref)
-
-/** Sum of every element (a scalar). */
-export function sumAll(x: Tensor): Tensor {
-  return x.shape.length === 0 ? x : lax.reduceSum(x, x.shape.map((_, i) => i))
-}
-/** Mean of every element (a scalar). */
+/** Mean of every element (a scalar), dividing by a cached count. */
 export function meanAll(x: Tensor): Tensor {
   const n = x.shape.reduce((a, b) => a * b, 1)
-  return divS(sumAll(x), n)
+  return divS(sum(x), n)
 }
-/** Mean over one axis, dropping it (or keeping it as size 1). */
+/** Mean over one axis, dropping it (or keeping it as size 1), dividing by a cached count. */
 export function meanAxis(x: Tensor, axis: number, keepdims = false): Tensor {
   const ax = axis < 0 ? x.shape.length + axis : axis
   const s = divS(lax.reduceSum(x, [ax]), x.shape[ax]!)
@@ -97,12 +88,6 @@ export function meanAxis(x: Tensor, axis: number, keepdims = false): Tensor {
 /** A fresh tensor with the values of `x` (so two variables never share one buffer). */
 export function copy(x: Tensor): Tensor {
   return lax.broadcastInDim(x, x.shape as number[], x.shape.map((_, i) => i))
-}
-
-/** `pred ? a : b` where `pred` is a scalar bool tensor and `a`, `b` share a shape. */
-export function selectScalar(pred: Tensor, a: Tensor, b: Tensor): Tensor {
-  const p = a.shape.length === 0 ? pred : lax.broadcastInDim(pred, a.shape as number[], [])
-  return lax.select(p, a, b)
 }
 
 /** Clips `x` to `[lo, hi]`. */

@@ -1,6 +1,7 @@
 /** @file Cosine learning-rate schedules: CosineDecay (with linear warmup) and CosineDecayRestarts (SGDR). */
 import { InvalidArgumentError, Tensor, fmt, lax } from '@kx/core'
-import { addS, cast, divS, like, mulS, powS, rsubS, scalar } from '../optimizers/math.js'
+import { cast } from '@kx/ops-numpy'
+import { addS, constant, divS, like, mulS, powS, rsubS } from '../optimizers/math.js'
 import { LearningRateSchedule, scheduleDtype } from './LearningRateSchedule.js'
 
 /** Options of `CosineDecay`. */
@@ -51,15 +52,15 @@ export class CosineDecay extends LearningRateSchedule {
   }
   call(step: Tensor): Tensor {
     const dtype = scheduleDtype()
-    const init = scalar(this.initialLearningRate, dtype, step)
-    const decaySteps = scalar(this.decaySteps, dtype, step)
+    const init = constant(this.initialLearningRate, dtype, step)
+    const decaySteps = constant(this.decaySteps, dtype, step)
     let s = cast(step, dtype)
     if (this.warmupTarget === null) {
       s = lax.min(s, decaySteps)
       return cosineDecayed(s, decaySteps, init, this.alpha)
     }
-    const target = scalar(this.warmupTarget, dtype, step)
-    const warmupSteps = scalar(this.warmupSteps, dtype, step)
+    const target = constant(this.warmupTarget, dtype, step)
+    const warmupSteps = constant(this.warmupSteps, dtype, step)
     s = lax.min(s, lax.add(decaySteps, warmupSteps))
     // NOTE: both branches are computed and one is selected (trace-friendly; Keras uses `cond`).
     const warm = lax.add(lax.mul(lax.sub(target, init), lax.div(s, warmupSteps)), init)
@@ -116,7 +117,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
       iRestart = lax.unary('floor', fraction)
       fraction = lax.sub(fraction, iRestart)
     } else {
-      const tMul = scalar(this.tMul, dtype, step)
+      const tMul = constant(this.tMul, dtype, step)
       iRestart = lax.unary('floor', lax.div(lax.log(rsubS(1, mulS(fraction, 1 - this.tMul))), lax.log(tMul)))
       const tPow = lax.pow(like(iRestart, tMul), iRestart)
       const sumR = divS(rsubS(1, tPow), 1 - this.tMul)
@@ -125,7 +126,7 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     const mFac = powS(like(iRestart, this.mMul), iRestart)
     const cosine = lax.mul(mulS(mFac, 0.5), addS(lax.cos(mulS(fraction, Math.PI)), 1))
     const decayed = addS(mulS(cosine, 1 - this.alpha), this.alpha)
-    return lax.mul(scalar(this.initialLearningRate, dtype, step), decayed)
+    return lax.mul(constant(this.initialLearningRate, dtype, step), decayed)
   }
   getConfig(): Record<string, unknown> {
     return { initial_learning_rate: this.initialLearningRate, first_decay_steps: this.firstDecaySteps, t_mul: this.tMul, m_mul: this.mMul, alpha: this.alpha, name: this.name }

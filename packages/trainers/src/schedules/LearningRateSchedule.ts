@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, Tensor, floatx, fmt, full, lax, type DType } from '@kx/core'
 import { configToArgs } from '@kx/layers'
-import { addS, cast, divS, like, mulS, powS, rsubS, scalar } from '../optimizers/math.js'
+import { cast } from '@kx/ops-numpy'
+import { addS, constant, divS, like, mulS, powS, rsubS } from '../optimizers/math.js'
 
 /**
  * Base class of learning-rate schedules: `apply(step)` returns the learning rate (a scalar tensor)
@@ -83,7 +84,7 @@ export class ExponentialDecay extends LearningRateSchedule {
     const dtype = scheduleDtype()
     let p = divS(cast(step, dtype), this.decaySteps)
     if (this.staircase) p = lax.unary('floor', p)
-    return lax.mul(scalar(this.initialLearningRate, dtype, step), lax.pow(like(p, this.decayRate), p))
+    return lax.mul(constant(this.initialLearningRate, dtype, step), lax.pow(like(p, this.decayRate), p))
   }
   getConfig(): Record<string, unknown> {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name }
@@ -124,8 +125,8 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     const dtype = scheduleDtype()
     // NOTE: boundaries are compared in the step's dtype (Keras casts them to it), so an int step
     // truncates fractional boundaries like Keras does.
-    const b = (i: number): Tensor => scalar(step.dtype === 'int32' || step.dtype === 'int64' ? Math.trunc(this.boundaries[i]!) : this.boundaries[i]!, step.dtype, step)
-    const v = (i: number): Tensor => scalar(this.values[i]!, dtype, step)
+    const b = (i: number): Tensor => constant(step.dtype === 'int32' || step.dtype === 'int64' ? Math.trunc(this.boundaries[i]!) : this.boundaries[i]!, step.dtype, step)
+    const v = (i: number): Tensor => constant(this.values[i]!, dtype, step)
     const n = this.boundaries.length
     let out = v(n)
     for (let i = n - 1; i >= 0; i--) out = lax.select(lax.le(step, b(i)), v(i), out)
@@ -176,7 +177,7 @@ export class PolynomialDecay extends LearningRateSchedule {
   call(step: Tensor): Tensor {
     const dtype = scheduleDtype()
     let s = cast(step, dtype)
-    let decay = scalar(this.decaySteps, dtype, step)
+    let decay = constant(this.decaySteps, dtype, step)
     if (this.cycle) {
       const mult = lax.select(lax.eq(s, like(s, 0)), like(s, 1), lax.unary('ceil', divS(s, this.decaySteps)))
       decay = lax.mul(decay, mult)
@@ -184,8 +185,8 @@ export class PolynomialDecay extends LearningRateSchedule {
       s = lax.min(s, decay)
     }
     const p = lax.div(s, decay)
-    const init = scalar(this.initialLearningRate, dtype, step)
-    const end = scalar(this.endLearningRate, dtype, step)
+    const init = constant(this.initialLearningRate, dtype, step)
+    const end = constant(this.endLearningRate, dtype, step)
     return lax.add(lax.mul(lax.sub(init, end), powS(rsubS(1, p), this.power)), end)
   }
   getConfig(): Record<string, unknown> {
@@ -231,7 +232,7 @@ export class InverseTimeDecay extends LearningRateSchedule {
     let p = divS(cast(step, dtype), this.decaySteps)
     if (this.staircase) p = lax.unary('floor', p)
     const denom = addS(mulS(p, this.decayRate), 1)
-    return lax.div(scalar(this.initialLearningRate, dtype, step), denom)
+    return lax.div(constant(this.initialLearningRate, dtype, step), denom)
   }
   getConfig(): Record<string, unknown> {
     return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name }
