@@ -1,0 +1,173 @@
+/**
+ * @file The tfjs kernel set kx runs on WebGPU: tfjs-backend-webgpu's own kernels, registered again under
+ * the name `kx-webgpu` with fixes for the ones that disagree with kx's semantics (found by the conformance
+ * kit). tfjs's own `webgpu` registrations are left untouched, so tfjs users see no change.
+ */
+import { getKernel, getKernelsForBackend, registerKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
+import type { webgpu_util as WebGPUUtil } from '@tensorflow/tfjs-backend-webgpu'
+
+/** The tfjs backend name the fixed kernel set is registered under. */
+export const KX_WEBGPU = 'kx-webgpu'
+
+interface Program {
+  variableNames: string[]; outputShape: number[]; shaderKey: string; size: boolean
+  dispatchLayout: { x: number[] }; dispatch: [number, number, number]; workgroupSize: [number, number, number]
+  getUserCode(): string
+}
+interface RunsPrograms extends KernelBackend {
+  runWebGPUProgram(program: Program, inputs: TensorInfo[], outputDtype: string): TensorInfo
+}
+type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo
+
+/** Elementwise int32/bool → float32 conversion. */
+function toFloatProgram(webgpu_util: typeof WebGPUUtil, shape: number[]): Program {
+  const dispatchLayout = webgpu_util.flatDispatchLayout(shape)
+  const workgroupSize: [number, number, number] = [64, 1, 1]
+  return {
+    variableNames: ['A'], outputShape: shape, shaderKey: 'kx_to_float', size: true, dispatchLayout, workgroupSize,
+    dispatch: webgpu_util.computeDispatch(dispatchLayout, shape, workgroupSize),
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) { setOutputAtIndex(index, f32(getAByOutputIndex(index))); }
+      }`,
+  }
+}
+
+const original = (name: string): KernelFn => getKernel(name, 'webgpu')!.kernelFunc as unknown as KernelFn
+
+/** Replacements, by tfjs kernel name. */
+function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
+  const cast = original('Cast')
+  const reverse = original('Reverse')
+  const scan = (name: string): KernelFn => {
+    const f = original(name)
+    // NOTE: tfjs-webgpu's reverse scans are wrong along the last axis; reverse, scan forwards, reverse back.
+    return ({ inputs, backend, attrs }) => {
+      if (!attrs['reverse']) return f({ inputs, backend, attrs })
+      const dims = [attrs['axis'] as number]
+      const r = reverse({ inputs: { x: inputs['x']! }, backend, attrs: { dims } })
+      const s = f({ inputs: { x: r }, backend, attrs: { ...attrs, reverse: false } })
+      backend.disposeData(r.dataId)
+      const out = reverse({ inputs: { x: s }, backend, attrs: { dims } })
+      backend.disposeData(s.dataId)
+      return out
+    }
+  }
+  const transpose = original('Transpose')
+  const fixedCast: KernelFn = ({ inputs, backend, attrs }) => {
+    const x = inputs['x']!
+    if (attrs['dtype'] === 'float32' && (x.dtype === 'int32' || x.dtype === 'bool')) {
+      return (backend as RunsPrograms).runWebGPUProgram(toFloatProgram(util, x.shape.slice()), [x], 'float32')
+    }
+    return cast({ inputs, backend, attrs })
+  }
+  const pad = original('PadV2')
+  const reshape = original('Reshape')
+  /** Reverse for any rank: adjacent dims with the same flag merge (reversing both = reversing their product). */
+  const reverseAnyRank: KernelFn = ({ inputs, backend, attrs }) => {
+    const x = inputs['x']!
+    if (x.shape.length <= 4) return reverse({ inputs, backend, attrs })
+    const rank = x.shape.length
+    const flags = x.shape.map((_, i) => (attrs['dims'] as number[]).some((d) => (d + rank) % rank === i))
+    const shape: number[] = []
+    const dims: number[] = []
+    flags.forEach((f, i) => {
+      if (i > 0 && f === flags[i - 1]) shape[shape.length - 1]! *= x.shape[i]!
+      else { shape.push(x.shape[i]!); if (f) dims.push(shape.length - 1) }
+    })
+    if (shape.length > 4) return reverse({ inputs, backend, attrs })
+    const r = reshape({ inputs: { x }, backend, attrs: { shape } })
+    const v = reverse({ inputs: { x: r }, backend, attrs: { dims } })
+    backend.disposeData(r.dataId)
+    const out = reshape({ inputs: { x: v }, backend, attrs: { shape: x.shape.slice() } })
+    backend.disposeData(v.dataId)
+    return out
+  }
+  const table: Record<string, KernelFn> = {
+    // NOTE: tfjs-webgpu's Reverse reshapes to 4-d and throws above rank 4 (3-d conv kernels are 5-d).
+    Reverse: reverseAnyRank,
+    // NOTE: tfjs-webgpu's PadProgram indexes a `vec5` above rank 4, which WGSL lacks: merge runs of unpadded
+    // dims first (the composition of interior padding adds a unit dim, so a 4-d NHWC pad becomes rank 5).
+    PadV2: padAnyRank,
+  }
+  function padAnyRank({ inputs, backend, attrs }: Parameters<KernelFn>[0]): TensorInfo {
+    const x = inputs['x']!
+    const paddings = attrs['paddings'] as [number, number][]
+    if (x.shape.length <= 4) return pad({ inputs, backend, attrs })
+    const shape: number[] = []
+    const merged: [number, number][] = []
+    let prevFree = false
+    x.shape.forEach((d, i) => {
+      const [b, a] = paddings[i]!
+      const free = b === 0 && a === 0
+      if (free && prevFree) shape[shape.length - 1]! *= d
+      else { shape.push(d); merged.push([b, a]) }
+      prevFree = free
+    })
+    if (shape.length > 4) {
+      // Still too many: pad one dim per pass (each pass merges to rank ≤ 3).
+      let cur = x
+      paddings.forEach(([b, a], i) => {
+        if (b === 0 && a === 0) return
+        const one = paddings.map((p, j) => (j === i ? p : [0, 0]))
+        const next = padAnyRank({ inputs: { x: cur }, backend, attrs: { ...attrs, paddings: one } })
+        if (cur !== x) backend.disposeData(cur.dataId)
+        cur = next
+      })
+      return cur === x ? pad({ inputs, backend, attrs }) : cur
+    }
+    const r = reshape({ inputs: { x }, backend, attrs: { shape } })
+    const p = pad({ inputs: { x: r }, backend, attrs: { ...attrs, paddings: merged } })
+    backend.disposeData(r.dataId)
+    const out = reshape({ inputs: { x: p }, backend, attrs: { shape: x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]) } })
+    backend.disposeData(p.dataId)
+    return out
+  }
+  const pow = original('Pow')
+  const round = original('Round')
+  return {
+    ...table,
+    // NOTE: tfjs-webgpu's int32 Pow truncates exp(b·log a) (3^8 → 6560): compute in float32 and round.
+    Pow: ({ inputs, backend, attrs }) => {
+      const { a, b } = inputs as { a: TensorInfo; b: TensorInfo }
+      if (a.dtype !== 'int32') return pow({ inputs, backend, attrs })
+      const fa = fixedCast({ inputs: { x: a }, backend, attrs: { dtype: 'float32' } })
+      const fb = fixedCast({ inputs: { x: b }, backend, attrs: { dtype: 'float32' } })
+      const p = pow({ inputs: { a: fa, b: fb }, backend, attrs })
+      const r = round({ inputs: { x: p }, backend, attrs: {} })
+      const out = cast({ inputs: { x: r }, backend, attrs: { dtype: 'int32' } })
+      for (const t of [fa, fb, p, r]) backend.disposeData(t.dataId)
+      return out
+    },
+    // NOTE: tfjs-webgpu's Cast relabels int32/bool buffers as float32 without converting their i32 storage,
+    // so later float kernels read integer bit patterns (1 → 1.4e-45) or fail to compile.
+    Cast: fixedCast,
+    // NOTE: tfjs-webgpu's TransposeProgram does not compile for i32 buffers (it stores A[i] where an f32 is
+    // expected): transpose as float32 and convert back (exact below 2^24, tfjs-webgpu's integer range anyway).
+    Transpose: ({ inputs, backend, attrs }) => {
+      const x = inputs['x']!
+      if (x.dtype === 'float32') return transpose({ inputs, backend, attrs })
+      const f = fixedCast({ inputs: { x }, backend, attrs: { dtype: 'float32' } })
+      const t = transpose({ inputs: { x: f }, backend, attrs })
+      backend.disposeData(f.dataId)
+      const out = cast({ inputs: { x: t }, backend, attrs: { dtype: x.dtype } })
+      backend.disposeData(t.dataId)
+      return out
+    },
+    Cumsum: scan('Cumsum'),
+    Cumprod: scan('Cumprod'),
+  }
+}
+
+let registered = false
+
+/** Registers tfjs-webgpu's kernels (and the fixes) under `kx-webgpu`, once; takes the loaded module's utils. */
+export function registerKxWebGPUKernels(util: typeof WebGPUUtil): void {
+  if (registered) return
+  registered = true
+  const fixed = fixes(util)
+  for (const k of getKernelsForBackend('webgpu')) {
+    const kernelFunc = (fixed[k.kernelName] ?? k.kernelFunc) as typeof k.kernelFunc
+    if (!getKernel(k.kernelName, KX_WEBGPU)) registerKernel({ ...k, backendName: KX_WEBGPU, kernelFunc })
+  }
+}
