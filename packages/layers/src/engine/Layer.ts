@@ -99,8 +99,8 @@ export class Layer {
   /** Keras's `layer.dtype` (the variable dtype). */
   get dtype(): DType { return this.dtypePolicy.variableDtype }
 
+  /** Whether the layer trains; freezing a layer freezes its variables and sub-layers, as in Keras 3. */
   get trainable(): boolean { return this._trainable }
-  /** Freezing a layer freezes its variables and sub-layers, as in Keras 3. */
   set trainable(value: boolean) {
     this._trainable = value
     for (const v of this._ownTrainable) v.trainable = value

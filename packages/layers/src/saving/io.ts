@@ -280,7 +280,7 @@ export class MemoryFiles implements FileSink {
 }
 
 /**
- * Named files in memory (see {@link MemoryFiles}).
+ * Named files in memory (see `MemoryFiles`).
  *
  * @example
  * ```ts

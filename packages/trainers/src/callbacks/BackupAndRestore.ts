@@ -7,7 +7,7 @@ import { InvalidArgumentError, fmt } from '@kx/core'
 import { Callback } from './Callback.js'
 import { exists, joinPath, modelOf, nodeFs, optimizerOf } from './utils.js'
 
-/** Options of {@link BackupAndRestore} (Keras's arguments, camelCased). */
+/** Options of `BackupAndRestore` (Keras's arguments, camelCased). */
 export interface BackupAndRestoreArgs {
   /** Folder for the backup files; use one folder per training run. */
   readonly backupDir: string

@@ -3,7 +3,7 @@ import { Callback, type Logs } from './Callback.js'
 import { pyFloatRepr } from './pyFormat.js'
 import { exists, nodeFs, type NodeFs } from './utils.js'
 
-/** Options of {@link CSVLogger}. */
+/** Options of `CSVLogger`. */
 export interface CSVLoggerArgs {
   /** Separator between fields (default `','`). */
   readonly separator?: string

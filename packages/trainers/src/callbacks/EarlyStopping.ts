@@ -4,7 +4,7 @@ import type { Logs } from './Callback.js'
 import { MonitorCallback, type MonitorMode } from './MonitorCallback.js'
 import { modelOf, printMsg } from './utils.js'
 
-/** Options of {@link EarlyStopping} (Keras's arguments, camelCased). */
+/** Options of `EarlyStopping` (Keras's arguments, camelCased). */
 export interface EarlyStoppingArgs {
   /** Quantity to monitor (default `'val_loss'`). */
   readonly monitor?: string

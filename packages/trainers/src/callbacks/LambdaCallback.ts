@@ -3,7 +3,7 @@ import { Callback, type Logs } from './Callback.js'
 
 type MaybePromise = void | Promise<void>
 
-/** The hooks a {@link LambdaCallback} can run (every `Callback` hook, camelCased like its method). */
+/** The hooks a `LambdaCallback` can run (every `Callback` hook, camelCased like its method). */
 export interface LambdaCallbackArgs {
   readonly onEpochBegin?: (epoch: number, logs: Logs) => MaybePromise
   readonly onEpochEnd?: (epoch: number, logs: Logs) => MaybePromise

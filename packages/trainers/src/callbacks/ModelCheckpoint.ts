@@ -5,7 +5,7 @@ import { MonitorCallback, type MonitorMode } from './MonitorCallback.js'
 import { pyFormat, pyFormatValue, type PyValue } from './pyFormat.js'
 import { dirName, exists, modelOf, nodeFs, printMsg, warn } from './utils.js'
 
-/** Options of {@link ModelCheckpoint} (Keras's arguments, camelCased). */
+/** Options of `ModelCheckpoint` (Keras's arguments, camelCased). */
 export interface ModelCheckpointArgs {
   /**
    * Where to save: ends in `.keras` (or `.h5`), or `.weights.h5` with `saveWeightsOnly`. May hold

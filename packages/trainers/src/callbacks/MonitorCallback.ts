@@ -29,7 +29,7 @@ function compiledMetrics(model: unknown): { name: string; metric: unknown }[] {
   return (compiled?.metrics?.metrics ?? []).map(({ metric }) => ({ name: metric.name, metric }))
 }
 
-/** Options of {@link MonitorCallback}. */
+/** Options of `MonitorCallback`. */
 export interface MonitorCallbackArgs {
   /** The logged quantity to watch (default `'val_loss'`). */
   readonly monitor?: string

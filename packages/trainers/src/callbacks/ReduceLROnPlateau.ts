@@ -6,7 +6,7 @@ import type { Optimizer } from '../optimizers/Optimizer.js'
 import { pyFloatRepr } from './pyFormat.js'
 import { lrOptimizers, modelOf, needOptimizer, printMsg, readLearningRate, warn } from './utils.js'
 
-/** Options of {@link ReduceLROnPlateau} (Keras's arguments, camelCased). */
+/** Options of `ReduceLROnPlateau` (Keras's arguments, camelCased). */
 export interface ReduceLROnPlateauArgs {
   /** Quantity to monitor (default `'val_loss'`). */
   readonly monitor?: string

@@ -4,7 +4,7 @@ import { Callback, type Logs } from './Callback.js'
 import { pyFloatRepr } from './pyFormat.js'
 import { warn } from './utils.js'
 
-/** Options of {@link RemoteMonitor} (Keras's arguments, camelCased). */
+/** Options of `RemoteMonitor` (Keras's arguments, camelCased). */
 export interface RemoteMonitorArgs {
   /** Server root (default `'http://localhost:9000'`). */
   readonly root?: string

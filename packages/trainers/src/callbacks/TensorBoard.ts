@@ -10,7 +10,7 @@ import { LossScaleOptimizer } from '../optimizers/LossScaleOptimizer.js'
 import { MultiOptimizer } from '../optimizers/MultiOptimizer.js'
 import { joinPath, lrOptimizers, modelOf, optimizerOf, readLearningRate } from './utils.js'
 
-/** Options of {@link TensorBoard} (Keras's arguments, camelCased). */
+/** Options of `TensorBoard` (Keras's arguments, camelCased). */
 export interface TensorBoardArgs {
   /** Folder of the logs (default `'logs'`); `train/` and `validation/` are made inside it. */
   readonly logDir?: string
