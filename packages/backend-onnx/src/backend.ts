@@ -63,7 +63,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
   const engine = new OnnxEngine({
     sessionOptions: options.sessionOptions ?? {},
     maxPendingOps: options.maxPendingOps ?? 2048,
-    sessionCacheSize: options.sessionCacheSize ?? 256,
+    cacheSize: options.sessionCacheSize ?? 256,
     hostFallback: options.hostFallback ?? true,
     opset,
     exactNaN: options.exactNaN ?? false,

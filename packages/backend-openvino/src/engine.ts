@@ -1,43 +1,24 @@
 /**
- * @file The lazy engine of the OpenVINO backend: eager `run` calls append to a pending graph; a read
- * (or the size threshold) lowers its live part to ONNX with `@kx/backend-onnx`'s lowering, compiles it
- * with OpenVINO once per structure (LRU cache) and runs it. Materialized values are kx host arrays.
+ * @file The lazy engine of the OpenVINO backend: `@kx/backend-onnx`'s lazy graph engine over an
+ * OpenVINO runtime. Pending graphs are lowered to ONNX with `@kx/backend-onnx`'s lowering and compiled
+ * with OpenVINO once per structure (LRU cache). Materialized values are kx host arrays.
  */
 import {
-  REFERENCE_IMPLS, UnsupportedOpError, InvalidArgumentError, itemsize, roundBFloat16, roundFloat16, fmt,
-  type AbstractValue, type BackendPrim, type BackendPrimParams, type DType, type OutputSpec, type RefImpl, type TypedArray,
+  REFERENCE_IMPLS, UnsupportedOpError, fmt,
+  type AbstractValue, type BackendPrim, type DType, type TypedArray,
 } from '@kx/core'
-import { encodeModel, loweringError, lowerProgram, type Program, type ProgramEquation } from '@kx/backend-onnx'
+import {
+  LazyGraphEngine, avalKey, encodeModel, lowerProgram, paramsKey,
+  type GraphExecutable, type GraphRuntime, type LazyEngineOptions, type LazyHandle, type PendingNode, type Program,
+} from '@kx/backend-onnx'
 import { OpenVINOError } from './runtime/capi.js'
 import type { OvModel, OvRuntime } from './runtime/model.js'
 
-interface PendingNode {
-  readonly prim: BackendPrim
-  readonly params: unknown
-  readonly inputs: readonly Handle[]
-  readonly outputs: readonly Handle[]
-}
-
 /** A data id of the OpenVINO backend: host values, or a pending node's output. */
-export class Handle {
-  value: TypedArray | undefined
-  node: PendingNode | undefined
-  disposed = false
-  uses = 0
-  splat: number | undefined
-  error: unknown
-  constructor(readonly shape: readonly number[], readonly dtype: DType) {}
-  get bytes(): number { return this.shape.reduce((a, d) => a * d, 1) * itemsize(this.dtype) }
-}
+export type Handle = LazyHandle<TypedArray>
 
 /** Engine settings (see `OpenVINOBackendOptions`). */
-export interface EngineOptions {
-  readonly maxPendingOps: number
-  readonly cacheSize: number
-  readonly hostFallback: boolean
-  readonly opset: number
-  readonly exactNaN: boolean
-}
+export type EngineOptions = LazyEngineOptions
 
 /** Statistics of the lazy engine. */
 export interface EngineStats {
@@ -51,25 +32,8 @@ export interface EngineStats {
   hostFallbacks: number
 }
 
-/** Stable text of primitive parameters (keys sorted). */
-export function paramsKey(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(paramsKey).join(',')}]`
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${k}:${paramsKey((v as Record<string, unknown>)[k])}`).join(',')}}`
-  }
-  return typeof v === 'number' && Object.is(v, -0) ? '-0' : String(v)
-}
-
 /** Primitives always run on the host (bit-exact random streams: OpenVINO's uint32 arithmetic saturates). */
 export const HOST_PRIMS: ReadonlySet<string> = new Set(['random_bits', 'random_uniform'])
-
-const avalKey = (a: AbstractValue): string => `${a.dtype}[${a.shape.join(',')}]`
-
-function isSplat(v: TypedArray): boolean {
-  const a = v[0] as number
-  for (let i = 1; i < v.length; i++) if (!Object.is(v[i], a)) return false
-  return true
-}
 
 /**
  * Compiles a program with OpenVINO. When OpenVINO refuses the whole program, each equation is tried
@@ -109,187 +73,57 @@ export function compileProgram(rt: OvRuntime, program: Program, opts: { opset: n
   }
 }
 
-interface CacheEntry { readonly model: OvModel; readonly outputs: readonly AbstractValue[] }
-
-export class OvEngine {
-  private pending: PendingNode[] = []
-  private readonly models = new Map<string, CacheEntry>()
-  private readonly lowerable = new Map<string, UnsupportedOpError | null>()
+/** OpenVINO as a `GraphRuntime`: values are kx host arrays, programs compile to OpenVINO models. */
+export class OvGraphRuntime implements GraphRuntime<TypedArray> {
+  readonly label = 'OpenVINO'
+  /** Per-equation verdicts of OpenVINO on single-primitive models (see `compileProgram`). */
   readonly probe = new Map<string, string | null>()
-  numTensors = 0
-  numBytes = 0
-  readonly stats: EngineStats = { flushes: 0, modelsCompiled: 0, cacheHits: 0, hostFallbacks: 0 }
-
   constructor(readonly rt: OvRuntime, readonly options: EngineOptions, readonly unsupported: ReadonlyMap<string, string>) {}
 
-  materialized(value: TypedArray, shape: readonly number[], dtype: DType): Handle {
-    const h = new Handle(shape, dtype)
-    h.value = value
-    this.numTensors++
-    this.numBytes += h.bytes
-    return h
+  upload(values: TypedArray): TypedArray { return values }
+  read(value: TypedArray): TypedArray { return (value as Float64Array).slice() as TypedArray }
+  view(value: TypedArray): TypedArray { return value }
+
+  compile(program: Program, outputs: readonly AbstractValue[]): GraphExecutable<TypedArray> {
+    const model = compileProgram(this.rt, program, this.options, this.probe)
+    return {
+      run: (feeds, avals) => model.run(feeds.map((values, i) => ({ values, shape: avals[i]!.shape as number[], dtype: avals[i]!.dtype as DType })), outputs),
+      dispose: () => model.dispose(),
+    }
   }
 
-  upload(values: TypedArray, shape: readonly number[], dtype: DType): Handle {
-    const copy = (values as Float64Array).slice() as TypedArray
-    if (dtype === 'float16') for (let i = 0; i < copy.length; i++) copy[i] = roundFloat16(copy[i] as number)
-    else if (dtype === 'bfloat16') for (let i = 0; i < copy.length; i++) copy[i] = roundBFloat16(copy[i] as number)
-    const h = this.materialized(copy, shape, dtype)
-    if (copy.length > 1 && isSplat(copy)) h.splat = copy[0] as number
-    return h
+  // NOTE: OpenVINO's CPU plugin may crash on zero-size tensors (such calls are empty work), and its uint32
+  // arithmetic does not wrap, which the counter-based generator needs: both run on the host.
+  runsOnHost(prim: BackendPrim, inputs: readonly AbstractValue[], outputs: readonly AbstractValue[]): boolean {
+    return HOST_PRIMS.has(prim) || ((inputs.some((h) => h.shape.includes(0)) || outputs.some((o) => o.shape.includes(0))) && !!REFERENCE_IMPLS[prim])
   }
 
-  dispose(h: Handle): void {
-    if (h.disposed) return
-    h.disposed = true
-    this.numTensors--
-    this.numBytes -= h.bytes
-    if (!h.node && h.uses === 0) h.value = undefined
-  }
-
-  /** Why a call cannot run in an OpenVINO graph (null when it can). */
-  whyNot(prim: BackendPrim, inputs: readonly AbstractValue[], params: unknown, outputs: readonly AbstractValue[]): UnsupportedOpError | null {
+  refuses(prim: BackendPrim, inputs: readonly AbstractValue[]): UnsupportedOpError | undefined {
     const known = this.unsupported.get(prim)
-    if (known) return new UnsupportedOpError(`The OpenVINO backend cannot run primitive \`${prim}\`: ${known}. Received: inputs=${fmt(inputs.map(avalKey))}`)
-    const key = `${prim}|${paramsKey(params)}|${inputs.map(avalKey).join(';')}`
-    let why = this.lowerable.get(key)
-    if (why === undefined) {
-      const e = loweringError(prim, inputs, params, outputs, this.options.opset)
-      why = e ? new UnsupportedOpError(`The OpenVINO backend cannot run primitive \`${prim}\` (no ONNX lowering): ${e.message}`) : null
-      this.lowerable.set(key, why)
-    }
-    return why
+    return known ? new UnsupportedOpError(`The OpenVINO backend cannot run primitive \`${prim}\`: ${known}. Received: inputs=${fmt(inputs.map(avalKey))}`) : undefined
   }
 
-  run<P extends BackendPrim>(prim: P, inputs: readonly Handle[], params: BackendPrimParams[P], outputs: readonly OutputSpec[]): Handle[] {
-    for (const h of inputs) if (h.disposed && !h.node && !h.value) throw new InvalidArgumentError(`OpenVINO backend: primitive \`${prim}\` got a disposed input.`)
-    // NOTE: OpenVINO's CPU plugin may crash on zero-size tensors (such calls are empty work), and its uint32
-    // arithmetic does not wrap, which the counter-based generator needs: both run on the host.
-    if (HOST_PRIMS.has(prim) || ((inputs.some((h) => h.shape.includes(0)) || outputs.some((o) => o.shape.includes(0))) && REFERENCE_IMPLS[prim])) {
-      return this.runOnHost(prim, inputs, params, outputs)
-    }
-    const why = this.whyNot(prim, inputs, params, outputs)
-    if (why) {
-      if (!this.options.hostFallback) throw why
-      return this.runOnHost(prim, inputs, params, outputs)
-    }
-    const outs = outputs.map((s) => new Handle(s.shape, s.dtype))
-    const node: PendingNode = { prim, params, inputs, outputs: outs }
-    for (const h of inputs) h.uses++
-    for (const h of outs) { h.node = node; this.numTensors++; this.numBytes += h.bytes }
-    this.pending.push(node)
-    if (this.pending.length >= this.options.maxPendingOps) this.flush()
-    return outs
+  noLowering(prim: BackendPrim, e: UnsupportedOpError): UnsupportedOpError {
+    return new UnsupportedOpError(`The OpenVINO backend cannot run primitive \`${prim}\` (no ONNX lowering): ${e.message}`)
   }
 
-  private runOnHost<P extends BackendPrim>(prim: P, inputs: readonly Handle[], params: BackendPrimParams[P], outputs: readonly OutputSpec[]): Handle[] {
-    this.stats.hostFallbacks++
-    const refs = inputs.map((h) => ({ values: this.valueOf(h), shape: h.shape, dtype: h.dtype }))
-    const results = (REFERENCE_IMPLS[prim] as RefImpl<P>)(refs, params, outputs)
-    return results.map((v, i) => this.upload(v, outputs[i]!.shape, outputs[i]!.dtype))
-  }
-
-  /** Host values of a handle (shared, do not mutate), running the pending graph first if needed. */
-  valueOf(h: Handle): TypedArray {
-    if (h.node) this.flush()
-    if (h.error) throw h.error
-    if (!h.value) throw new InvalidArgumentError(`OpenVINO backend: the tensor was disposed. Received: shape=${fmt(h.shape)}, dtype=${h.dtype}`)
-    return h.value
-  }
-
-  /** A fresh copy of a handle's host values. */
-  readHost(h: Handle): TypedArray { return (this.valueOf(h) as Float64Array).slice() as TypedArray }
-
-  get pendingOps(): number { return this.pending.length }
-
-  /** Compiles (or reuses) and runs the live part of the pending graph. */
-  flush(): void {
-    if (this.pending.length === 0) return
-    const nodes = this.pending
-    this.pending = []
-    const needed = new Set<PendingNode>()
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const n = nodes[i]!
-      if (needed.has(n) || n.outputs.some((h) => !h.disposed)) {
-        needed.add(n)
-        for (const inp of n.inputs) if (inp.node) needed.add(inp.node)
-      }
-    }
-    const ordered = nodes.filter((n) => needed.has(n))
-    const release = (): void => {
-      for (const n of nodes) for (const h of n.inputs) { h.uses--; if (h.disposed && h.uses === 0 && !h.node) h.value = undefined }
-      for (const n of nodes) for (const h of n.outputs) { h.node = undefined; if (h.disposed && h.uses === 0) h.value = undefined }
-    }
-    if (ordered.length === 0) { release(); return }
-    this.stats.flushes++
-    const ids = new Map<Handle, number>()
-    const inputs: Handle[] = []
-    const splats: Handle[] = []
-    const equations: ProgramEquation[] = []
-    const keyParts: string[] = []
-    const idOf = (h: Handle): number => {
-      let id = ids.get(h)
-      if (id === undefined) {
-        id = ids.size
-        ids.set(h, id)
-        // NOTE: uploads of one repeated value become graph constants (the key carries the value).
-        if (h.splat !== undefined) { splats.push(h); keyParts.push(`s${avalKey(h)}=${h.splat}`) }
-        else { inputs.push(h); keyParts.push(`i${avalKey(h)}`) }
-      }
-      return id
-    }
-    // NOTE: OpenVINO's ONNX Pad reads its pad value only when it is a constant: a fed scalar pad value
-    // becomes a graph constant (the key carries it).
-    for (const n of ordered) {
+  // NOTE: OpenVINO's ONNX Pad reads its pad value only when it is a constant: a fed scalar pad value
+  // becomes a graph constant (the key carries it).
+  prepare(nodes: readonly PendingNode<TypedArray>[]): void {
+    for (const n of nodes) {
       const v = n.prim === 'pad' ? n.inputs[1] : undefined
-      if (v && !v.node && v.splat === undefined && v.value && v.value.length === 1 && !ids.has(v)) v.splat = v.value[0] as number
+      if (v && !v.node && v.splat === undefined && v.value && v.value.length === 1) v.splat = v.value[0] as number
     }
-    for (const n of ordered) {
-      const ins = n.inputs.map(idOf)
-      const outs = n.outputs.map((h) => { const id = ids.size; ids.set(h, id); return { id, aval: { shape: h.shape, dtype: h.dtype } } })
-      equations.push({ prim: n.prim, params: n.params, inputs: ins, outputs: outs })
-      keyParts.push(`${n.prim}${paramsKey(n.params)}(${ins.join(',')})${outs.map((o) => avalKey(o.aval)).join(',')}`)
-    }
-    const live = ordered.flatMap((n) => n.outputs.filter((h) => !h.disposed))
-    keyParts.push(`out(${live.map((h) => ids.get(h)).join(',')})`)
-    try {
-      const key = keyParts.join(';')
-      let entry = this.models.get(key)
-      if (entry) {
-        this.stats.cacheHits++
-        this.models.delete(key)
-      } else {
-        const program: Program = {
-          inputs: inputs.map((h) => ({ id: ids.get(h)!, aval: { shape: h.shape, dtype: h.dtype } })),
-          constants: splats.map((h) => ({ id: ids.get(h)!, aval: { shape: h.shape, dtype: h.dtype }, values: this.valueOf(h) })),
-          equations,
-          outputs: live.map((h) => ({ id: ids.get(h)! })),
-        }
-        entry = { model: compileProgram(this.rt, program, this.options, this.probe), outputs: live.map((h) => ({ shape: h.shape, dtype: h.dtype })) }
-        this.stats.modelsCompiled++
-        if (this.models.size >= this.options.cacheSize) {
-          const oldest = this.models.keys().next().value!
-          this.models.get(oldest)!.model.dispose()
-          this.models.delete(oldest)
-        }
-      }
-      this.models.set(key, entry)
-      const results = entry.model.run(inputs.map((h) => ({ values: this.valueOf(h), shape: h.shape, dtype: h.dtype })), entry.outputs)
-      live.forEach((h, i) => { h.value = results[i] })
-    } catch (e) {
-      for (const h of live) h.error = e
-      release()
-      throw e
-    }
-    release()
+  }
+}
+
+export class OvEngine extends LazyGraphEngine<TypedArray> {
+  constructor(readonly rt: OvRuntime, options: EngineOptions, unsupported: ReadonlyMap<string, string>) {
+    super(new OvGraphRuntime(rt, options, unsupported), options)
   }
 
-  /** A new handle sharing `h`'s values (materializes it first). */
-  alias(h: Handle): Handle { return this.materialized(this.valueOf(h), h.shape, h.dtype) }
-
-  close(): void {
-    for (const e of this.models.values()) e.model.dispose()
-    this.models.clear()
-    this.pending = []
+  get stats(): EngineStats {
+    const c = this.counters
+    return { flushes: c.flushes, modelsCompiled: c.compiled, cacheHits: c.cacheHits, hostFallbacks: c.hostFallbacks }
   }
 }

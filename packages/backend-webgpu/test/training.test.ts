@@ -63,7 +63,6 @@ function step(s: { params: Mlp; x: Tensor; y: Tensor }, lr: number): Tensor {
   const [value, next] = tidy(() => {
     const [v, grads] = valueAndGrad((p: Mlp) => loss(p, s.x, s.y))(s.params) as [Tensor, Mlp]
     const updated = Object.fromEntries((Object.keys(SHAPES) as (keyof Mlp)[]).map((k) => [k, lax.sub(s.params[k], lax.mul(grads[k], fill(grads[k].shape, lr, grads[k])))])) as unknown as Mlp
-    // NOTE: valueAndGrad marks its gradients with keep(), so tidy leaves them to us.
     Object.values(grads).forEach((g) => g.dispose())
     return [v, updated] as const
   })
@@ -78,7 +77,8 @@ describe.runIf(webgpuAvailable('backend-webgpu training'))('MLP training on webg
   it('loss and gradients match the reference', async () => {
     const grads = async (b: Backend): Promise<Float32Array[]> => {
       const s = setup(b, 3)
-      const [v, g] = valueAndGrad((p: Mlp) => loss(p, s.x, s.y))(s.params) as [Tensor, Mlp]
+      // tidy frees the forward intermediates (otherwise the finalizer frees them later, mid-way through the next test)
+      const [v, g] = tidy(() => valueAndGrad((p: Mlp) => loss(p, s.x, s.y))(s.params) as [Tensor, Mlp])
       const out = [await v.data(), ...await Promise.all((Object.keys(SHAPES) as (keyof Mlp)[]).map((k) => g[k].data()))] as Float32Array[]
       ;[v, ...Object.values(g), ...Object.values(s.params), s.x, s.y].forEach((t) => t.dispose())
       return out
