@@ -1,15 +1,16 @@
 /**
  * @file Shared argument handling of the layer zoo: resolving initializer / regularizer /
  * constraint / activation identifiers, serializing them back into Keras's config keys, the
- * activity-regularizer loss, and tuple arguments (`padding`, `cropping`, `size`).
+ * activity-regularizer loss, tuple arguments (`padding`, `cropping`, `size`), and the kernel / bias
+ * (and LoRA) weights and config keys of Dense, EinsumDense, the convolutions and the attention layers.
  */
-import { InvalidArgumentError, Tensor, fmt, imageDataFormat, treeFlatten, type DType } from '@kx/core'
+import { InvalidArgumentError, Tensor, fmt, imageDataFormat, treeFlatten, type DType, type Variable } from '@kx/core'
 import type { Layer, LayerArgs } from '../engine/Layer.js'
 import { Initializer } from '../initializers/Initializer.js'
 import { getRequired, serializeArg, type InitializerFn, type InitializerIdentifier } from '../initializers/registry.js'
 import { get as getRegularizer, serializeOptional as serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js'
 import { get as getConstraint, serializeOptional as serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js'
-import { divide, multiply } from '@kx/ops-numpy'
+import { add, cast, divide, matmul, multiply, reshape } from '@kx/ops-numpy'
 
 export type { InitializerIdentifier, RegularizerIdentifier, ConstraintIdentifier }
 
@@ -80,3 +81,131 @@ export function rateArg(rate: unknown, layer: string, inclusive = false): number
 
 /** The variable dtype to create integer-indexed weights with. @internal */
 export function weightDtype(layer: Layer): DType { return layer.variableDtype }
+
+/** The bias initializer, regularizer and constraint options of Keras's layers with a bias. */
+export interface BiasArgs extends ZooLayerArgs {
+  readonly biasInitializer?: InitializerIdentifier
+  readonly biasRegularizer?: RegularizerIdentifier
+  readonly biasConstraint?: ConstraintIdentifier
+}
+
+/** The kernel and bias initializer, regularizer and constraint options of Keras's weighted layers. */
+export interface KernelBiasArgs extends BiasArgs {
+  readonly kernelInitializer?: InitializerIdentifier
+  readonly kernelRegularizer?: RegularizerIdentifier
+  readonly kernelConstraint?: ConstraintIdentifier
+}
+
+/** `KernelBiasArgs` resolved, with the activity regularizer. */
+export interface KernelBiasFields {
+  readonly kernelInitializer: InitializerLike
+  readonly biasInitializer: InitializerLike
+  readonly kernelRegularizer: Regularizer | null
+  readonly biasRegularizer: Regularizer | null
+  readonly activityRegularizer: Regularizer | null
+  readonly kernelConstraint: Constraint | null
+  readonly biasConstraint: Constraint | null
+}
+
+/** Resolves the kernel / bias / activity options (defaults `glorot_uniform` and `zeros`, as in Keras). */
+export function kernelBiasArgs(args: KernelBiasArgs): KernelBiasFields {
+  return {
+    kernelInitializer: initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer'),
+    biasInitializer: initializerArg(args.biasInitializer, 'zeros', 'bias_initializer'),
+    kernelRegularizer: regularizerArg(args.kernelRegularizer),
+    biasRegularizer: regularizerArg(args.biasRegularizer),
+    activityRegularizer: regularizerArg(args.activityRegularizer),
+    kernelConstraint: constraintArg(args.kernelConstraint),
+    biasConstraint: constraintArg(args.biasConstraint),
+  }
+}
+
+/** Keras's `kernel_*` / `bias_*` config keys in its order; `activity_regularizer` sits between them unless `withActivity` is false. */
+export function kernelBiasConfig(f: KernelBiasFields, withActivity = true): Record<string, unknown> {
+  return {
+    kernel_initializer: serializeArg(f.kernelInitializer),
+    bias_initializer: serializeArg(f.biasInitializer),
+    kernel_regularizer: serializeRegularizer(f.kernelRegularizer),
+    bias_regularizer: serializeRegularizer(f.biasRegularizer),
+    ...(withActivity ? { activity_regularizer: serializeRegularizer(f.activityRegularizer) } : {}),
+    kernel_constraint: serializeConstraint(f.kernelConstraint),
+    bias_constraint: serializeConstraint(f.biasConstraint),
+  }
+}
+
+/** Where and how `addKernelAndBias` creates the weights. */
+export interface KernelBiasShapes {
+  readonly kernelShape: number[]
+  /** null: no bias. */
+  readonly biasShape: number[] | null
+  /** Overrides the layer's kernel initializer (e.g. one with einsum fan axes). */
+  readonly kernelInitializer?: InitializerLike
+  readonly trainable?: boolean
+}
+
+/** Adds the `kernel` weight, then (when `biasShape` is set) the `bias` weight, with the layer's options. */
+export function addKernelAndBias(layer: Layer & KernelBiasFields, o: KernelBiasShapes): [Variable, Variable | null] {
+  const kernel = layer.addWeight({
+    name: 'kernel', shape: o.kernelShape, initializer: o.kernelInitializer ?? layer.kernelInitializer,
+    regularizer: layer.kernelRegularizer, constraint: layer.kernelConstraint, ...(o.trainable === undefined ? {} : { trainable: o.trainable }),
+  })
+  const bias = o.biasShape
+    ? layer.addWeight({ name: 'bias', shape: o.biasShape, initializer: layer.biasInitializer, regularizer: layer.biasRegularizer, constraint: layer.biasConstraint })
+    : null
+  return [kernel, bias]
+}
+
+/** The message of Keras's LoRA / kernel-constraint conflict. */
+export const LORA_CONSTRAINT_MESSAGE = 'Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.'
+
+
+/** The LoRA state of a layer with a (possibly LoRA-adapted) kernel. */
+export interface LoraFields {
+  loraRank: number | null
+  loraAlpha: number | null
+  loraEnabled: boolean
+  readonly kernelVar: Variable
+  loraKernelA: Variable | null
+  loraKernelB: Variable | null
+}
+
+/**
+ * Adds the float32 LoRA factors A (he_uniform) and B (zeros), regularized like the kernel, and records
+ * the rank and alpha (default: the rank) on the layer (Keras `enable_lora`).
+ */
+export function addLora(layer: Layer & LoraFields & KernelBiasFields, rank: number, loraAlpha: number | null, aShape: number[], bShape: number[]): void {
+  const regularizer = layer.kernelRegularizer
+  layer.loraKernelA = layer.addWeight({ name: 'lora_kernel_a', shape: aShape, initializer: getRequired('he_uniform', 'a_initializer'), dtype: 'float32', regularizer })
+  layer.loraKernelB = layer.addWeight({ name: 'lora_kernel_b', shape: bShape, initializer: getRequired('zeros', 'b_initializer'), dtype: 'float32', regularizer })
+  layer.loraEnabled = true
+  layer.loraRank = rank
+  layer.loraAlpha = loraAlpha ?? rank
+}
+
+/** Keras `enable_lora`'s checks: the layer is built and LoRA is not on yet. */
+export function checkCanEnableLora(layer: Layer & LoraFields): void {
+  if (!layer.built) throw new InvalidArgumentError("Cannot enable lora on a layer that isn't yet built.")
+  if (layer.loraEnabled) throw new InvalidArgumentError('lora is already enabled. This can only be done once per layer.')
+}
+
+/** The kernel with the LoRA delta `(alpha / rank) · A · B` (reshaped to the kernel's shape) merged in when enabled. */
+export function loraKernel(layer: Layer & LoraFields): Tensor {
+  const k = layer.kernelVar.value
+  if (!layer.loraEnabled) return k
+  const delta = multiply(matmul(layer.loraKernelA!.value, layer.loraKernelB!.value), (layer.loraAlpha as number) / (layer.loraRank as number))
+  const same = delta.shape.length === k.shape.length && delta.shape.every((d, i) => d === k.shape[i])
+  return cast(add(k, same ? delta : reshape(delta, k.shape as number[])), layer.computeDtype)
+}
+
+/** Keras's `lora_rank` / `lora_alpha` config keys, present only when a rank is set. */
+export function loraConfig(rank: number | null, alpha: number | null): Record<string, unknown> {
+  return rank ? { lora_rank: rank, lora_alpha: alpha } : {}
+}
+
+/** The `KernelBiasFields` of a layer (e.g. to hand on to sub-layers). */
+export function kernelBiasOf(f: KernelBiasFields): KernelBiasFields {
+  return {
+    kernelInitializer: f.kernelInitializer, biasInitializer: f.biasInitializer, kernelRegularizer: f.kernelRegularizer, biasRegularizer: f.biasRegularizer,
+    activityRegularizer: f.activityRegularizer, kernelConstraint: f.kernelConstraint, biasConstraint: f.biasConstraint,
+  }
+}

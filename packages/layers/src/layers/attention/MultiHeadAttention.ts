@@ -8,23 +8,18 @@ import { InvalidArgumentError, Tensor, fmt, type Dim } from '@kx/core'
 import { cast, einsum, expandDims, multiply } from '@kx/ops-numpy'
 import { dotProductAttention } from '@kx/ops-nn'
 import { Layer, type CallOptions, type ShapeLike } from '../../engine/Layer.js'
-import { getKerasMask } from '../../engine/context.js'
 import { EinsumDense } from '../core/EinsumDense.js'
 import { Softmax } from '../activations/activation-layers.js'
 import { Dropout } from '../regularization/dropout.js'
-import {
-  addActivityLoss, constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
-  type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
-} from '../common.js'
-import type { Constraint } from '../../constraints/constraints.js'
-import type { Regularizer } from '../../regularizers/regularizers.js'
+import { kernelBiasArgs, kernelBiasConfig, kernelBiasOf, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
 import { causalMask } from './Attention.js'
 import {
-  buildAttentionEquation, buildProjEquation, computeAttentionMask, projOutputShape, slidingWindowArg, applyKeepingCallMasks, shapesDictConfig, shapesFromDict, sublayerOptions, type SublayerOptions,
+  applyAttention, attentionCall, queryMaskOf, buildAttentionEquation, buildFromShapesDict, buildProjEquation, checkFlashDropout, checkFlashScores, projOutputShape,
+  shapesDictConfig, slidingWindowArg, sublayerOptions, type SublayerOptions,
 } from './attention-common.js'
 
 /** Options of `MultiHeadAttention`. */
-export interface MultiHeadAttentionArgs extends ZooLayerArgs {
+export interface MultiHeadAttentionArgs extends KernelBiasArgs {
   readonly numHeads: number
   /** Size of each head for query and key. */
   readonly keyDim: number
@@ -41,12 +36,6 @@ export interface MultiHeadAttentionArgs extends ZooLayerArgs {
   readonly slidingWindow?: number | null
   /** Accepted for Keras compatibility; the fused kernel is used when the backend has one. */
   readonly flashAttention?: boolean | null
-  readonly kernelInitializer?: InitializerIdentifier
-  readonly biasInitializer?: InitializerIdentifier
-  readonly kernelRegularizer?: RegularizerIdentifier
-  readonly biasRegularizer?: RegularizerIdentifier
-  readonly kernelConstraint?: ConstraintIdentifier
-  readonly biasConstraint?: ConstraintIdentifier
   /** A sigmoid gate (a projection of the query) multiplies the attention output per head. */
   readonly useGate?: boolean
   readonly seed?: number | null
@@ -122,13 +111,6 @@ export class MultiHeadAttention extends Layer {
   attentionAxes: number[] | null
   readonly slidingWindow: number | null
   readonly flashAttention: boolean
-  readonly kernelInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
   readonly seed: number | null
   // Sub-layers in Keras's creation order (their weights list in this order).
   queryDense: EinsumDense | undefined
@@ -160,25 +142,13 @@ export class MultiHeadAttention extends Layer {
     this.attentionAxes = axes === null || axes === undefined ? null : typeof axes === 'number' ? [axes] : [...axes]
     this.slidingWindow = slidingWindowArg(args.slidingWindow)
     this.flashAttention = args.flashAttention ?? false
-    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
-    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
-    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
-    this.biasRegularizer = regularizerArg(args.biasRegularizer)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
-    this.kernelConstraint = constraintArg(args.kernelConstraint)
-    this.biasConstraint = constraintArg(args.biasConstraint)
+    Object.assign(this, kernelBiasArgs(args))
     this.seed = args.seed ?? null
-    if (this.flashAttention && this.dropout > 0) {
-      throw new InvalidArgumentError('Dropout is not supported when flash attention is enabled. Please set dropout to 0.0 to use flash attention.')
-    }
+    checkFlashDropout(this.flashAttention, this.dropout)
   }
 
   private common(): SublayerOptions {
-    return sublayerOptions({
-      kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer, kernelRegularizer: this.kernelRegularizer,
-      biasRegularizer: this.biasRegularizer, activityRegularizer: this.activityRegularizer, kernelConstraint: this.kernelConstraint,
-      biasConstraint: this.biasConstraint, dtype: this.dtypePolicy,
-    })
+    return sublayerOptions({ ...kernelBiasOf(this), dtype: this.dtypePolicy })
   }
 
   private projection(rank: number, dims: readonly number[], name: string, inputShape: readonly Dim[], activation?: string): EinsumDense {
@@ -240,9 +210,7 @@ export class MultiHeadAttention extends Layer {
   }
 
   private computeAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, training: boolean | undefined, returnScores: boolean, causalOnly: boolean): [Tensor, Tensor | null] {
-    if (this.flashAttention && returnScores) {
-      throw new InvalidArgumentError('Returning attention scores is not supported when flash attention is enabled. Please disable flash attention to access attention scores.')
-    }
+    checkFlashScores(this.flashAttention, returnScores)
     const scale = 1 / Math.sqrt(this.keyDim)
     if (!(this.dropout > 0 || returnScores || q.shape.length !== 4)) {
       if (causalOnly) return [dotProductAttention(q, k, v, { scale, isCausal: true }), null]
@@ -261,48 +229,21 @@ export class MultiHeadAttention extends Layer {
     const [query, value, key0] = attentionInputs(inputs, 'MultiHeadAttention')
     const key = key0 ?? value
     // NOTE: Keras's MHA reads the query mask from the query tensor itself (an explicit query_mask is ignored).
-    const [queryMask, valueMask, keyMask] = inputMasks(options)
-    const useCausal = options.useCausalMask ?? false
-    const attentionMask = options.attentionMask ?? null
-    const causalOnly = useCausal && !queryMask && !valueMask && !keyMask && !attentionMask && this.slidingWindow === null
-    const mask = causalOnly ? null : computeAttentionMask(query, value, {
-      queryMask, valueMask, keyMask, attentionMask, useCausalMask: useCausal, slidingWindow: this.slidingWindow,
-    })
-    const noMask = { mask: null }
-    const gate = this.gateDense ? (this.gateDense.apply(query, noMask) as Tensor) : null
-    const q = this.queryDense!.apply(query, noMask) as Tensor
-    const k = this.keyDense!.apply(key, noMask) as Tensor
-    const v = this.valueDense!.apply(value, noMask) as Tensor
-    const returnScores = options.returnAttentionScores ?? false
-    const [att, scores] = this.computeAttention(q, k, v, mask, options.training, returnScores, causalOnly)
-    const out = this.outputDense!.apply(gate ? multiply(att, gate) : att, noMask) as Tensor
-    addActivityLoss(this, this.activityRegularizer, out)
-    if (returnScores && scores) {
-      const m = getKerasMask(scores)
-      if (m) this._callMasks.set(scores, m)
-    }
-    return returnScores ? [out, scores] : out
+    const masks = inputMasks(options)
+    return attentionCall(this, [query, value, key], masks, options, (...a) => this.computeAttention(...a), this._callMasks)
   }
 
   override apply(inputs: unknown, options: MultiHeadAttentionCallOptions = {}): any {
-    return applyKeepingCallMasks(() => super.apply(inputs, options), (o) => (Array.isArray(o) ? (o as Tensor[]) : [o as Tensor]), this._callMasks)
+    return applyAttention(() => super.apply(inputs, options), this._callMasks)
   }
 
   /** Keras's `{shapes_dict: {query_shape, value_shape, key_shape?}}`. */
   override getBuildConfig(): Record<string, unknown> | null { return shapesDictConfig(this.buildShapes) }
   override buildFromConfig(config: Record<string, unknown> | null | undefined): void {
-    const shapes = shapesFromDict(config)
-    if (!shapes) { super.buildFromConfig(config); return }
-    if (this.built) return
-    this.buildShapes = shapes
-    this.build(shapes as ShapeLike)
-    this.built = true
+    if (!buildFromShapesDict(this, config)) super.buildFromConfig(config)
   }
 
-  override computeMask(inputs: unknown, mask: unknown): unknown {
-    void inputs
-    return Array.isArray(mask) ? (mask[0] ?? null) : null
-  }
+  override computeMask(inputs: unknown, mask: unknown): unknown { return queryMaskOf(inputs, mask) }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const [q, v, k] = inputShape as readonly (readonly Dim[])[]
@@ -325,14 +266,11 @@ export class MultiHeadAttention extends Layer {
       output_shape: this.outputShape ? [...this.outputShape] : null,
       attention_axes: this.attentionAxes ? [...this.attentionAxes] : null,
       sliding_window: this.slidingWindow,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
+      ...kernelBiasConfig(this),
       seed: this.seed,
     }
   }
 }
+
+// Declaration merging: `kernelBiasArgs` sets the resolved kernel / bias / activity options in the constructor.
+export interface MultiHeadAttention extends KernelBiasFields {}

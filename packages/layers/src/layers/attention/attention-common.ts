@@ -1,18 +1,20 @@
 /**
  * @file Shared pieces of `MultiHeadAttention` and `GroupedQueryAttention`: the einsum equations of
  * the projections and of the attention product (Keras's `_build_proj_equation` /
- * `_build_attention_equation` rules), the automatic masks (query/value/key, causal, sliding window)
- * and the sub-layer options (initializers cloned per sub-layer, as Keras does).
+ * `_build_attention_equation` rules), the automatic masks (query/value/key, causal, sliding window),
+ * the sub-layer options (initializers cloned per sub-layer, as Keras does), and the call plumbing
+ * both layers share (projections, gate, output projection, scores' masks, `shapes_dict` builds).
  */
 import { InvalidArgumentError, fmt, type Tensor } from '@kx/core'
-import { abs, arange, expandDims, less, logicalAnd, reshape, subtract } from '@kx/ops-numpy'
+import { abs, arange, expandDims, less, logicalAnd, multiply, reshape, subtract } from '@kx/ops-numpy'
 import { DTypePolicy } from '../../engine/dtypePolicy.js'
-import { setKerasMask } from '../../engine/context.js'
+import { getKerasMask, setKerasMask } from '../../engine/context.js'
+import type { Layer, ShapeLike } from '../../engine/Layer.js'
 import { Initializer } from '../../initializers/Initializer.js'
 import { deserialize as deserializeInitializer, serialize as serializeInitializerEnv } from '../../initializers/registry.js'
-import type { Constraint } from '../../constraints/constraints.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import type { InitializerLike } from '../common.js'
+import { addActivityLoss, type InitializerLike, type KernelBiasFields } from '../common.js'
+import type { MultiHeadAttentionCallOptions } from './MultiHeadAttention.js'
 import { boolMask, causalMask } from './Attention.js'
 
 const letter = (i: number): string => 'abcdefghijklmnopqrstuvwxyz'[i]!
@@ -54,14 +56,7 @@ export function buildAttentionEquation(rank: number, attnAxes: readonly number[]
 }
 
 /** The options every projection sub-layer gets (fresh initializer copies, like Keras's clones). */
-export interface SublayerOptions {
-  readonly kernelInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
+export interface SublayerOptions extends KernelBiasFields {
   readonly dtype: DTypePolicy
 }
 
@@ -151,4 +146,88 @@ export function applyKeepingCallMasks(apply: () => unknown, outputsOf: (out: unk
   }
   callMasks.clear()
   return out
+}
+
+/** The error both attention layers throw when flash attention is asked for with dropout. @internal */
+export function checkFlashDropout(flashAttention: boolean, dropout: number): void {
+  if (flashAttention && dropout > 0) {
+    throw new InvalidArgumentError('Dropout is not supported when flash attention is enabled. Please set dropout to 0.0 to use flash attention.')
+  }
+}
+
+/** The error both attention layers throw when flash attention is asked to return scores. @internal */
+export function checkFlashScores(flashAttention: boolean, returnScores: boolean): void {
+  if (flashAttention && returnScores) {
+    throw new InvalidArgumentError('Returning attention scores is not supported when flash attention is enabled. Please disable flash attention to access attention scores.')
+  }
+}
+
+/** What the shared attention call reads of `MultiHeadAttention` / `GroupedQueryAttention`. @internal */
+export interface AttentionLayerParts extends Layer {
+  readonly slidingWindow: number | null
+  readonly activityRegularizer: Regularizer | null
+  readonly queryDense: Layer | undefined
+  readonly keyDense: Layer | undefined
+  readonly gateDense: Layer | undefined
+  readonly valueDense: Layer | undefined
+  readonly outputDense: Layer | undefined
+}
+
+/** A layer's attention product of projected `q`, `k`, `v`: `[output, scores or null]`. @internal */
+export type ComputeAttention = (
+  q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, training: boolean | undefined, returnScores: boolean, causalOnly: boolean,
+) => [Tensor, Tensor | null]
+
+/**
+ * The call both attention layers share: the combined mask (none when only a causal mask is asked
+ * for, which the fused kernel applies itself), the gate / query / key / value projections, the
+ * attention product, the gated output projection, the activity loss, and the scores' own masks.
+ * @internal
+ */
+export function attentionCall(
+  layer: AttentionLayerParts, [query, value, key]: readonly [Tensor, Tensor, Tensor], [queryMask, valueMask, keyMask]: readonly (Tensor | null)[],
+  options: MultiHeadAttentionCallOptions, compute: ComputeAttention, callMasks: Map<Tensor, unknown>,
+): unknown {
+  const useCausal = options.useCausalMask ?? false
+  const attentionMask = options.attentionMask ?? null
+  const causalOnly = useCausal && !queryMask && !valueMask && !keyMask && !attentionMask && layer.slidingWindow === null
+  const mask = causalOnly ? null : computeAttentionMask(query, value, {
+    queryMask: queryMask ?? null, valueMask: valueMask ?? null, keyMask: keyMask ?? null, attentionMask, useCausalMask: useCausal, slidingWindow: layer.slidingWindow,
+  })
+  const noMask = { mask: null }
+  const gate = layer.gateDense ? (layer.gateDense.apply(query, noMask) as Tensor) : null
+  const q = layer.queryDense!.apply(query, noMask) as Tensor
+  const k = layer.keyDense!.apply(key, noMask) as Tensor
+  const v = layer.valueDense!.apply(value, noMask) as Tensor
+  const returnScores = options.returnAttentionScores ?? false
+  const [att, scores] = compute(q, k, v, mask, options.training, returnScores, causalOnly)
+  const out = layer.outputDense!.apply(gate ? multiply(att, gate) : att, noMask) as Tensor
+  addActivityLoss(layer, layer.activityRegularizer, out)
+  if (returnScores && scores) {
+    const m = getKerasMask(scores)
+    if (m) callMasks.set(scores, m)
+  }
+  return returnScores ? [out, scores] : out
+}
+
+/** `apply` of an attention layer: outputs `out` or `[out, scores]`, the scores keeping their call masks. @internal */
+export function applyAttention(apply: () => unknown, callMasks: Map<Tensor, unknown>): unknown {
+  return applyKeepingCallMasks(apply, (o) => (Array.isArray(o) ? (o as Tensor[]) : [o as Tensor]), callMasks)
+}
+
+/** Builds an unbuilt layer from a `{shapes_dict}` build config; false when the config has none. @internal */
+export function buildFromShapesDict(layer: Layer, config: Record<string, unknown> | null | undefined): boolean {
+  const shapes = shapesFromDict(config)
+  if (!shapes) return false
+  if (layer.built) return true
+  layer.buildShapes = shapes
+  layer.build(shapes as ShapeLike)
+  layer.built = true
+  return true
+}
+
+/** The output mask of an attention layer: the query's mask. @internal */
+export function queryMaskOf(inputs: unknown, mask: unknown): unknown {
+  void inputs
+  return Array.isArray(mask) ? (mask[0] ?? null) : null
 }

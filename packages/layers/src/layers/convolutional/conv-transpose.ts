@@ -8,23 +8,15 @@ import { computeConvTransposeOutputShape, convTranspose } from '@kx/ops-nn'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn } from '../../activations/activations.js'
-import {
-  addActivityLoss, constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
-  standardizeTuple, type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier,
-} from '../common.js'
-import type { Constraint } from '../../constraints/constraints.js'
-import type { Regularizer } from '../../regularizers/regularizers.js'
+import { addActivityLoss, addKernelAndBias, dataFormatArg, kernelBiasArgs, kernelBiasConfig, standardizeTuple, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
 import { addChannelBias, channelsOf, convTuples, filtersArg, paddingArg, type ConvCommonArgs, type IntOrTuple } from './conv.js'
 
 /** Options of the transposed convolutions (Keras's arguments, camelCased). */
-export interface ConvTransposeArgs extends ConvCommonArgs {
+export interface ConvTransposeArgs extends ConvCommonArgs, KernelBiasArgs {
   /** Number of output channels. */
   readonly filters: number
   /** Extra size added to one side of each output spatial dim; each must be less than its stride (default null). */
   readonly outputPadding?: IntOrTuple | null
-  readonly kernelInitializer?: InitializerIdentifier
-  readonly kernelRegularizer?: RegularizerIdentifier
-  readonly kernelConstraint?: ConstraintIdentifier
 }
 
 /**
@@ -47,13 +39,6 @@ export class BaseConvTranspose extends Layer {
   readonly dataFormat: 'channels_last' | 'channels_first'
   readonly activation: ActivationFn
   readonly useBias: boolean
-  readonly kernelInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
   kernel!: Variable
   bias: Variable | null = null
 
@@ -75,13 +60,7 @@ export class BaseConvTranspose extends Layer {
     this.dataFormat = dataFormatArg(args.dataFormat)
     this.activation = getActivation(args.activation)
     this.useBias = args.useBias ?? true
-    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
-    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
-    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
-    this.biasRegularizer = regularizerArg(args.biasRegularizer)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
-    this.kernelConstraint = constraintArg(args.kernelConstraint)
-    this.biasConstraint = constraintArg(args.biasConstraint)
+    Object.assign(this, kernelBiasArgs(args))
     this.inputSpec = new InputSpec({ minNdim: rank + 2 })
   }
 
@@ -89,13 +68,7 @@ export class BaseConvTranspose extends Layer {
     const shape = inputShape as readonly Dim[]
     const c = channelsOf(shape, this.dataFormat, this.className)
     this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
-    this.kernel = this.addWeight({
-      name: 'kernel', shape: [...this.kernelSize, this.filters, c], initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
-    })
-    if (this.useBias) {
-      this.bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
-    }
+    ;[this.kernel, this.bias] = addKernelAndBias(this, { kernelShape: [...this.kernelSize, this.filters, c], biasShape: this.useBias ? [this.filters] : null })
     this.built = true
   }
 
@@ -127,16 +100,13 @@ export class BaseConvTranspose extends Layer {
       dilation_rate: this.dilationRate.slice(),
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
+      ...kernelBiasConfig(this),
     }
   }
 }
+
+// Declaration merging: `kernelBiasArgs` sets the resolved kernel / bias / activity options in the constructor.
+export interface BaseConvTranspose extends KernelBiasFields {}
 
 /**
  * Transposed 1D convolution (Keras `Conv1DTranspose`, alias `Convolution1DTranspose`).

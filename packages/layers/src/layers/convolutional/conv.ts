@@ -5,23 +5,20 @@
  */
 import { InvalidArgumentError, fmt, type Dim, type FusedActivation, type Tensor, type Variable } from '@kx/core'
 import { computeConvOutputShape, convBiasAct, type Padding } from '@kx/ops-nn'
-import { add, cast, matmul, multiply, pad, reshape } from '@kx/ops-numpy'
+import { add, pad, reshape } from '@kx/ops-numpy'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
-import { getRequired } from '../../initializers/registry.js'
 import {
-  addActivityLoss, constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
-  standardizeTuple, type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
+  LORA_CONSTRAINT_MESSAGE, addActivityLoss, addKernelAndBias, addLora, checkCanEnableLora, dataFormatArg, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  standardizeTuple, type BiasArgs, type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
-import type { Constraint } from '../../constraints/constraints.js'
-import type { Regularizer } from '../../regularizers/regularizers.js'
 
 /** An integer or one integer per spatial dim. */
 export type IntOrTuple = number | readonly number[]
 
 /** Options shared by the convolution layers (Keras's arguments, camelCased). */
-export interface ConvCommonArgs extends ZooLayerArgs {
+export interface ConvCommonArgs extends BiasArgs {
   readonly kernelSize: IntOrTuple
   readonly strides?: IntOrTuple
   /** `'valid'` (default), `'same'`, or `'causal'` (1D only). */
@@ -32,20 +29,14 @@ export interface ConvCommonArgs extends ZooLayerArgs {
   /** Activation (name, function or envelope); null/undefined: linear. */
   readonly activation?: ActivationIdentifier
   readonly useBias?: boolean
-  readonly biasInitializer?: InitializerIdentifier
-  readonly biasRegularizer?: RegularizerIdentifier
-  readonly biasConstraint?: ConstraintIdentifier
 }
 
 /** Options of `Conv1D` / `Conv2D` / `Conv3D`. */
-export interface ConvArgs extends ConvCommonArgs {
+export interface ConvArgs extends ConvCommonArgs, KernelBiasArgs {
   /** Number of output channels. */
   readonly filters: number
   /** Number of channel groups (each group sees `inChannels / groups` channels); default 1. */
   readonly groups?: number
-  readonly kernelInitializer?: InitializerIdentifier
-  readonly kernelRegularizer?: RegularizerIdentifier
-  readonly kernelConstraint?: ConstraintIdentifier
   /** LoRA rank: when set, the kernel is frozen and a low-rank delta `(alpha / rank) · A · B` is trained. */
   readonly loraRank?: number | null
   readonly loraAlpha?: number | null
@@ -128,13 +119,6 @@ export class BaseConv extends Layer {
   readonly dataFormat: 'channels_last' | 'channels_first'
   readonly activation: ActivationFn
   readonly useBias: boolean
-  readonly kernelInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
   loraRank: number | null
   loraAlpha: number | null
   loraEnabled = false
@@ -164,13 +148,7 @@ export class BaseConv extends Layer {
     this.activation = getActivation(args.activation)
     this.fused = fusedActivationOf(this.activation)
     this.useBias = args.useBias ?? true
-    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
-    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
-    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
-    this.biasRegularizer = regularizerArg(args.biasRegularizer)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
-    this.kernelConstraint = constraintArg(args.kernelConstraint)
-    this.biasConstraint = constraintArg(args.biasConstraint)
+    Object.assign(this, kernelBiasArgs(args))
     this.loraRank = args.loraRank ?? null
     this.loraAlpha = args.loraAlpha ?? this.loraRank
     this.inputSpec = new InputSpec({ minNdim: rank + 2 })
@@ -184,13 +162,7 @@ export class BaseConv extends Layer {
     }
     this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
     this.computeOutputShape(shape)
-    this.kernelVar = this.addWeight({
-      name: 'kernel', shape: [...this.kernelSize, c / this.groups, this.filters], initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
-    })
-    if (this.useBias) {
-      this.bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
-    }
+    ;[this.kernelVar, this.bias] = addKernelAndBias(this, { kernelShape: [...this.kernelSize, c / this.groups, this.filters], biasShape: this.useBias ? [this.filters] : null })
     this.built = true
     if (this.loraRank) this.enableLora(this.loraRank, this.loraAlpha)
   }
@@ -200,26 +172,16 @@ export class BaseConv extends Layer {
    * and B (`[rank, filters]`, zeros) in float32 (Keras `enable_lora`).
    */
   enableLora(rank: number, loraAlpha: number | null = null): void {
-    if (this.kernelConstraint) {
-      throw new InvalidArgumentError('Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.')
-    }
-    if (!this.built) throw new InvalidArgumentError("Cannot enable lora on a layer that isn't yet built.")
-    if (this.loraEnabled) throw new InvalidArgumentError('lora is already enabled. This can only be done once per layer.')
-    this.loraKernelA = this.addWeight({ name: 'lora_kernel_a', shape: [...this.kernelVar.shape.slice(0, -1), rank], initializer: getRequired('he_uniform', 'a_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
-    this.loraKernelB = this.addWeight({ name: 'lora_kernel_b', shape: [rank, this.filters], initializer: getRequired('zeros', 'b_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
+    if (this.kernelConstraint) throw new InvalidArgumentError(LORA_CONSTRAINT_MESSAGE)
+    checkCanEnableLora(this)
+    addLora(this, rank, loraAlpha, [...this.kernelVar.shape.slice(0, -1), rank], [rank, this.filters])
     this.kernelVar.trainable = false
-    this.loraEnabled = true
-    this.loraRank = rank
-    this.loraAlpha = loraAlpha ?? rank
   }
 
   /** The effective kernel (with the LoRA delta merged in when enabled). */
   get kernel(): Tensor {
     if (!this.built) throw new InvalidArgumentError('You must build the layer before accessing `kernel`.')
-    const k = this.kernelVar.value
-    if (!this.loraEnabled) return k
-    const delta = multiply(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
-    return cast(add(k, delta), this.computeDtype)
+    return loraKernel(this)
   }
 
   override call(inputs: unknown): Tensor {
@@ -262,21 +224,15 @@ export class BaseConv extends Layer {
       groups: this.groups,
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
-    }
-    if (this.loraRank) {
-      config['lora_rank'] = this.loraRank
-      config['lora_alpha'] = this.loraAlpha
+      ...kernelBiasConfig(this),
+      ...loraConfig(this.loraRank, this.loraAlpha),
     }
     return config
   }
 }
+
+// Declaration merging: `kernelBiasArgs` sets the resolved kernel / bias / activity options in the constructor.
+export interface BaseConv extends KernelBiasFields {}
 
 /**
  * 1D convolution over time (Keras `Conv1D`, alias `Convolution1D`); supports `padding: 'causal'`.

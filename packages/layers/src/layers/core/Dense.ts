@@ -3,28 +3,19 @@ import { InvalidArgumentError, fmt, type Dim, type Tensor, type Variable } from 
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
-import { getRequired } from '../../initializers/registry.js'
 import {
-  activityConfig, addActivityLoss, constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
-  type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
+  LORA_CONSTRAINT_MESSAGE, activityConfig, addActivityLoss, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
-import type { Constraint } from '../../constraints/constraints.js'
-import type { Regularizer } from '../../regularizers/regularizers.js'
-import { add, cast, matmul, multiply, tensordot } from '@kx/ops-numpy'
+import { add, tensordot } from '@kx/ops-numpy'
 
 /** Options of `Dense` (Keras's arguments, camelCased). */
-export interface DenseArgs extends ZooLayerArgs {
+export interface DenseArgs extends KernelBiasArgs {
   /** Dimensionality of the output space. */
   readonly units: number
   /** Activation (name, function or envelope); null/undefined: linear. */
   readonly activation?: ActivationIdentifier
   readonly useBias?: boolean
-  readonly kernelInitializer?: InitializerIdentifier
-  readonly biasInitializer?: InitializerIdentifier
-  readonly kernelRegularizer?: RegularizerIdentifier
-  readonly biasRegularizer?: RegularizerIdentifier
-  readonly kernelConstraint?: ConstraintIdentifier
-  readonly biasConstraint?: ConstraintIdentifier
   /** LoRA rank: when set, the kernel is frozen and a low-rank delta `(alpha / rank) · A · B` is trained. */
   readonly loraRank?: number | null
   readonly loraAlpha?: number | null
@@ -48,13 +39,6 @@ export class Dense extends Layer {
   readonly units: number
   readonly activation: ActivationFn
   readonly useBias: boolean
-  readonly kernelInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
   loraRank: number | null
   loraAlpha: number | null
   loraEnabled = false
@@ -74,13 +58,7 @@ export class Dense extends Layer {
     this.units = args.units
     this.activation = getActivation(args.activation)
     this.useBias = args.useBias ?? true
-    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
-    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
-    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
-    this.biasRegularizer = regularizerArg(args.biasRegularizer)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
-    this.kernelConstraint = constraintArg(args.kernelConstraint)
-    this.biasConstraint = constraintArg(args.biasConstraint)
+    Object.assign(this, kernelBiasArgs(args))
     this.loraRank = args.loraRank ?? null
     this.loraAlpha = args.loraAlpha ?? this.loraRank
     this.inputSpec = new InputSpec({ minNdim: 2 })
@@ -93,13 +71,7 @@ export class Dense extends Layer {
     if (typeof inputDim !== 'number') {
       throw new InvalidArgumentError(`The last dimension of the inputs to a Dense layer should be defined. Found None. Received: input_shape=${fmt(shape)}`)
     }
-    this.kernelVar = this.addWeight({
-      name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer, constraint: this.kernelConstraint, trainable: !this.loraRank,
-    })
-    if (this.useBias) {
-      this.bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
-    }
+    ;[this.kernelVar, this.bias] = addKernelAndBias(this, { kernelShape: [inputDim, this.units], biasShape: this.useBias ? [this.units] : null, trainable: !this.loraRank })
     this.inputSpec = new InputSpec({ minNdim: 2, axes: { [-1]: inputDim } })
     this.built = true
     if (this.loraRank) this.createLora(this.loraRank, this.loraAlpha)
@@ -110,31 +82,21 @@ export class Dense extends Layer {
    * zeros) in float32 (Keras `enable_lora`). Call it on a built layer created without `loraRank`.
    */
   enableLora(rank: number, loraAlpha: number | null = null): void {
-    if (!this.built) throw new InvalidArgumentError("Cannot enable lora on a layer that isn't yet built.")
-    if (this.loraEnabled) throw new InvalidArgumentError('lora is already enabled. This can only be done once per layer.')
+    checkCanEnableLora(this)
     this.kernelVar.trainable = false
     this.createLora(rank, loraAlpha)
   }
 
   private createLora(rank: number, loraAlpha: number | null): void {
-    if (this.kernelConstraint) {
-      throw new InvalidArgumentError('Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.')
-    }
+    if (this.kernelConstraint) throw new InvalidArgumentError(LORA_CONSTRAINT_MESSAGE)
     if (this.loraEnabled) return
-    this.loraKernelA = this.addWeight({ name: 'lora_kernel_a', shape: [this.kernelVar.shape[0]!, rank], initializer: getRequired('he_uniform', 'a_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
-    this.loraKernelB = this.addWeight({ name: 'lora_kernel_b', shape: [rank, this.units], initializer: getRequired('zeros', 'b_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
-    this.loraEnabled = true
-    this.loraRank = rank
-    this.loraAlpha = loraAlpha ?? rank
+    addLora(this, rank, loraAlpha, [this.kernelVar.shape[0]!, rank], [rank, this.units])
   }
 
   /** The effective kernel (with the LoRA delta merged in when enabled). */
   get kernel(): Tensor {
     if (!this.built) throw new InvalidArgumentError('You must build the layer before accessing `kernel`.')
-    const k = this.kernelVar.value
-    if (!this.loraEnabled) return k
-    const delta = multiply(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
-    return cast(add(k, delta), this.computeDtype)
+    return loraKernel(this)
   }
 
   override call(inputs: unknown): Tensor {
@@ -158,18 +120,13 @@ export class Dense extends Layer {
       units: this.units,
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
+      ...kernelBiasConfig(this, false),
       quantization_config: null,
-    }
-    if (this.loraRank) {
-      config['lora_rank'] = this.loraRank
-      config['lora_alpha'] = this.loraAlpha
+      ...loraConfig(this.loraRank, this.loraAlpha),
     }
     return config
   }
 }
+
+// Declaration merging: `kernelBiasArgs` sets the resolved kernel / bias / activity options in the constructor.
+export interface Dense extends KernelBiasFields {}

@@ -1,20 +1,17 @@
 /** @file `EinsumDense`: a dense layer whose contraction is any einsum equation `input,kernel->output` (Keras `EinsumDense`). */
 import { InvalidArgumentError, ShapeError, fmt, type Dim, type Tensor, type Variable } from '@kx/core'
-import { add, cast, einsum, matmul, multiply, reshape } from '@kx/ops-numpy'
+import { add, einsum } from '@kx/ops-numpy'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
-import { getRequired } from '../../initializers/registry.js'
 import { VarianceScaling } from '../../initializers/random.js'
 import {
-  addActivityLoss, constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
-  type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
+  LORA_CONSTRAINT_MESSAGE, addActivityLoss, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
-import type { Constraint } from '../../constraints/constraints.js'
-import type { Regularizer } from '../../regularizers/regularizers.js'
 
 /** Options of `EinsumDense`. */
-export interface EinsumDenseArgs extends ZooLayerArgs {
+export interface EinsumDenseArgs extends KernelBiasArgs {
   /** `"ab,bc->ac"`, `"...b,bc->...c"` or `"ab...,bc->ac..."`: input, kernel, output subscripts. */
   readonly equation: string
   /** The output shape without the batch axis (null for dims taken from the input). */
@@ -22,12 +19,6 @@ export interface EinsumDenseArgs extends ZooLayerArgs {
   readonly activation?: ActivationIdentifier
   /** Output subscripts that get a bias (e.g. `"c"`). */
   readonly biasAxes?: string | null
-  readonly kernelInitializer?: InitializerIdentifier
-  readonly biasInitializer?: InitializerIdentifier
-  readonly kernelRegularizer?: RegularizerIdentifier
-  readonly biasRegularizer?: RegularizerIdentifier
-  readonly kernelConstraint?: ConstraintIdentifier
-  readonly biasConstraint?: ConstraintIdentifier
   readonly loraRank?: number | null
   readonly loraAlpha?: number | null
   readonly quantizationConfig?: null
@@ -96,13 +87,6 @@ export class EinsumDense extends Layer {
   readonly partialOutputShape: (number | null)[]
   readonly biasAxes: string | null
   readonly activation: ActivationFn
-  readonly kernelInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
   loraRank: number | null
   loraAlpha: number | null
   loraEnabled = false
@@ -121,13 +105,7 @@ export class EinsumDense extends Layer {
     this.partialOutputShape = typeof args.outputShape === 'number' ? [args.outputShape] : [...args.outputShape]
     this.biasAxes = args.biasAxes ?? null
     this.activation = getActivation(args.activation)
-    this.kernelInitializer = initializerArg(args.kernelInitializer, 'glorot_uniform', 'kernel_initializer')
-    this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
-    this.kernelRegularizer = regularizerArg(args.kernelRegularizer)
-    this.biasRegularizer = regularizerArg(args.biasRegularizer)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
-    this.kernelConstraint = constraintArg(args.kernelConstraint)
-    this.biasConstraint = constraintArg(args.biasConstraint)
+    Object.assign(this, kernelBiasArgs(args))
     this.loraRank = args.loraRank ?? null
     this.loraAlpha = args.loraAlpha ?? this.loraRank
   }
@@ -142,36 +120,27 @@ export class EinsumDense extends Layer {
     if (init instanceof VarianceScaling && (init.inputAxes === null || init.outputAxes === null)) {
       init = new VarianceScaling({ scale: init.scale, mode: init.mode, distribution: init.distribution, seed: init.seed, inputAxes: a.inputAxes, outputAxes: a.outputAxes })
     }
-    this.kernelVar = this.addWeight({ name: 'kernel', shape: a.kernelShape as number[], initializer: init, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint, trainable: !this.loraRank })
-    if (a.biasShape) this.bias = this.addWeight({ name: 'bias', shape: a.biasShape, initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
+    ;[this.kernelVar, this.bias] = addKernelAndBias(this, { kernelShape: a.kernelShape as number[], biasShape: a.biasShape, kernelInitializer: init, trainable: !this.loraRank })
     this.built = true
     if (this.loraRank) this.createLora(this.loraRank, this.loraAlpha)
   }
 
   /** Freezes the kernel and adds LoRA factors over its flattened `[prod(shape[:-1]), shape[-1]]` form (Keras `enable_lora`). */
   enableLora(rank: number, loraAlpha: number | null = null): void {
-    if (!this.built) throw new InvalidArgumentError("Cannot enable lora on a layer that isn't yet built.")
-    if (this.loraEnabled) throw new InvalidArgumentError('lora is already enabled. This can only be done once per layer.')
+    checkCanEnableLora(this)
     this.kernelVar.trainable = false
     this.createLora(rank, loraAlpha)
   }
 
   private createLora(rank: number, loraAlpha: number | null): void {
-    if (this.kernelConstraint) throw new InvalidArgumentError('Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.')
+    if (this.kernelConstraint) throw new InvalidArgumentError(LORA_CONSTRAINT_MESSAGE)
     const ks = this.kernelVar.shape
-    this.loraKernelA = this.addWeight({ name: 'lora_kernel_a', shape: [...ks.slice(0, -1), rank], initializer: getRequired('he_uniform', 'a_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
-    this.loraKernelB = this.addWeight({ name: 'lora_kernel_b', shape: [rank, ks.at(-1)!], initializer: getRequired('zeros', 'b_initializer'), dtype: 'float32', regularizer: this.kernelRegularizer })
-    this.loraEnabled = true
-    this.loraRank = rank
-    this.loraAlpha = loraAlpha ?? rank
+    addLora(this, rank, loraAlpha, [...ks.slice(0, -1), rank], [rank, ks.at(-1)!])
   }
 
   /** The effective kernel (with the LoRA delta when enabled). */
   get kernel(): Tensor {
-    const k = this.kernelVar.value
-    if (!this.loraEnabled) return k
-    const delta = multiply(matmul(this.loraKernelA!.value, this.loraKernelB!.value), (this.loraAlpha as number) / (this.loraRank as number))
-    return cast(add(k, reshape(delta, k.shape as number[])), this.computeDtype)
+    return loraKernel(this)
   }
 
   override call(inputs: unknown): Tensor {
@@ -193,19 +162,13 @@ export class EinsumDense extends Layer {
       equation: this.equation,
       activation: serializeActivation(this.activation),
       bias_axes: this.biasAxes,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
+      ...kernelBiasConfig(this),
       quantization_config: null,
-    }
-    if (this.loraRank) {
-      config['lora_rank'] = this.loraRank
-      config['lora_alpha'] = this.loraAlpha
+      ...loraConfig(this.loraRank, this.loraAlpha),
     }
     return config
   }
 }
+
+// Declaration merging: `kernelBiasArgs` sets the resolved kernel / bias / activity options in the constructor.
+export interface EinsumDense extends KernelBiasFields {}
