@@ -48,28 +48,42 @@ export function castHost(values: ArrayLike<number>, dtype: DType): TypedArray {
   return out
 }
 
-/** Default dtype for host data: floatx for numbers with fractions, int32 for integers, bool for booleans. */
-function defaultDType(values: unknown): DType {
+/**
+ * Keras's default dtype for host data: a typed array's own dtype; for numbers, floatx if any has a
+ * fraction, else int32; booleans alone give bool; an empty array gives floatx.
+ *
+ * @example
+ * ```ts
+ * inferDType([1, 2]) // 'int32'
+ * inferDType([1, 2.5]) // 'float32'
+ * ```
+ */
+export function inferDType(values: unknown): DType {
   if (ArrayBuffer.isView(values)) {
-    if (values instanceof Float32Array) return 'float32'
     if (values instanceof Float64Array) return 'float64'
+    if (values instanceof Float32Array) return 'float32'
     if (values instanceof Int32Array) return 'int32'
     if (values instanceof Uint8Array) return 'uint8'
     if (values instanceof Int8Array) return 'int8'
     if (values instanceof Int16Array) return 'int16'
     if (values instanceof Uint16Array) return 'uint16'
     if (values instanceof Uint32Array) return 'uint32'
+    throw new DTypeError(`Unsupported typed array. Received: ${Object.prototype.toString.call(values)}`)
   }
   let sawFloat = false
   let sawBool = false
-  const rec = (x: unknown): void => {
-    if (Array.isArray(x)) { for (const c of x) rec(c); return }
-    if (typeof x === 'boolean') sawBool = true
-    else if (typeof x === 'number' && !Number.isInteger(x)) sawFloat = true
+  let sawNumber = false
+  const rec = (v: unknown): void => {
+    if (Array.isArray(v)) { for (const c of v) rec(c); return }
+    if (typeof v === 'boolean') sawBool = true
+    else if (typeof v === 'number') { sawNumber = true; if (!Number.isInteger(v)) sawFloat = true }
+    else throw new DTypeError(`Cannot convert a value to a tensor: expected numbers, booleans or nested arrays of them. Received: ${fmt(v)}`)
   }
   rec(values)
-  if (sawBool) return 'bool'
-  return sawFloat ? floatxRef.value : 'int32'
+  if (sawFloat) return floatxRef.value
+  if (sawBool && !sawNumber) return 'bool'
+  if (!sawNumber && !sawBool) return floatxRef.value
+  return 'int32'
 }
 
 /**
@@ -85,7 +99,7 @@ export function tensor(
   values: NestedArray | TypedArray | ArrayLike<number>,
   options: { shape?: readonly number[]; dtype?: DType; backend?: Backend } = {},
 ): Tensor {
-  const dtype = options.dtype ?? defaultDType(values)
+  const dtype = options.dtype ?? inferDType(values)
   const shape = options.shape ?? (ArrayBuffer.isView(values) ? [(values as TypedArray).length] : inferShape(values))
   const data = toTypedArray(values as NestedArray, dtype)
   const n = shape.reduce((a, b) => a * b, 1)

@@ -2,7 +2,7 @@
  * @file Converting user values (tensors, variables, JS numbers, nested arrays, typed arrays) to
  * tensors, with the weak-type information that Keras gives Python scalars.
  */
-import { DTypeError, KerasTensor, Tensor, Variable, checkDType, floatx, fmt, inferShape, lax, tensor, toNested } from '@kx/core'
+import { DTypeError, KerasTensor, Tensor, Variable, checkDType, floatx, fmt, inferDType, inferShape, lax, tensor, toNested } from '@kx/core'
 import type { Backend, DType, NestedArray, PromotionType, TypedArray } from '@kx/core'
 
 /**
@@ -56,38 +56,9 @@ export function defaultDTypeOf(x: TensorLike): DType {
   if (x instanceof Tensor) return x.dtype
   if (x instanceof Variable) return x.value.dtype
   // Let core infer: it already implements the defaults for nested and typed arrays.
-  return inferHostDType(x)
+  return inferDType(x)
 }
 
-function inferHostDType(x: unknown): DType {
-  if (ArrayBuffer.isView(x)) {
-    if (x instanceof Float64Array) return 'float64'
-    if (x instanceof Float32Array) return 'float32'
-    if (x instanceof Int32Array) return 'int32'
-    if (x instanceof Uint8Array) return 'uint8'
-    if (x instanceof Int8Array) return 'int8'
-    if (x instanceof Int16Array) return 'int16'
-    if (x instanceof Uint16Array) return 'uint16'
-    if (x instanceof Uint32Array) return 'uint32'
-    throw new DTypeError(`Unsupported typed array. Received: ${Object.prototype.toString.call(x)}`)
-  }
-  let sawFloat = false
-  let sawBool = false
-  let sawNumber = false
-  const rec = (v: unknown): void => {
-    if (Array.isArray(v)) { for (const c of v) rec(c); return }
-    if (typeof v === 'boolean') sawBool = true
-    else if (typeof v === 'number') { sawNumber = true; if (!Number.isInteger(v)) sawFloat = true }
-    else throw new DTypeError(`Cannot convert a value to a tensor: expected tensors, numbers, booleans or nested arrays of them. Received: ${fmt(v)}`)
-  }
-  rec(x)
-  if (sawFloat) return floatxDType()
-  if (sawBool && !sawNumber) return 'bool'
-  if (!sawNumber && !sawBool) return floatxDType() // empty arrays: Keras gives floatx
-  return 'int32'
-}
-
-function floatxDType(): DType { return floatx() }
 
 /**
  * @internal Converts a value to a tensor of `dtype` (or its default dtype), on `backend` (or the

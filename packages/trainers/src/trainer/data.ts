@@ -2,7 +2,7 @@
  * @file The data adapter behind fit/evaluate/predict: tensors, typed arrays and nested arrays are
  * held on the host and uploaded batch by batch; generators and async iterables stream batches.
  */
-import { InvalidArgumentError, Tensor, allocTyped, castHost, fmt, inferShape, tensor, treeFlatten, treeUnflatten, type DType, type TreeDef, type TypedArray, floatx } from '@kx/core'
+import { InvalidArgumentError, Tensor, allocTyped, castHost, fmt, inferDType, inferShape, tensor, treeFlatten, treeUnflatten, type DType, type TreeDef, type TypedArray } from '@kx/core'
 
 /** A host-side array: row-major values, shape, dtype. */
 export interface HostArray {
@@ -32,26 +32,12 @@ function isNumericNested(v: unknown): boolean {
 /** Reads one leaf to the host. */
 async function toHost(v: unknown, where: string): Promise<HostArray> {
   if (v instanceof Tensor) return { values: await v.data(), shape: v.shape.slice(), dtype: v.dtype }
-  if (ArrayBuffer.isView(v)) {
-    const t = tensorDType(v as TypedArray)
-    return { values: v as TypedArray, shape: [(v as TypedArray).length], dtype: t }
-  }
+  if (ArrayBuffer.isView(v)) return { values: v as TypedArray, shape: [(v as TypedArray).length], dtype: inferDType(v) }
   if (Array.isArray(v)) {
-    const shape = inferShape(v, where)
-    const flat = (v as unknown[]).flat(Infinity) as (number | boolean)[]
-    const isBool = flat.length > 0 && typeof flat[0] === 'boolean'
-    const isInt = !isBool && flat.every((x) => Number.isInteger(x))
-    const dtype: DType = isBool ? 'bool' : isInt ? 'int32' : floatx()
-    return { values: castHost(flat.map(Number), dtype), shape, dtype }
+    const dtype = inferDType(v)
+    return { values: castHost(((v as unknown[]).flat(Infinity) as (number | boolean)[]).map(Number), dtype), shape: inferShape(v, where), dtype }
   }
   throw new InvalidArgumentError(`Unsupported data in \`${where}\`: expected tensors, typed arrays or nested number arrays. Received: ${fmt(typeof v)}`)
-}
-
-function tensorDType(v: TypedArray): DType {
-  if (v instanceof Float64Array) return 'float64'
-  if (v instanceof Int32Array) return 'int32'
-  if (v instanceof Uint8Array) return 'uint8'
-  return 'float32'
 }
 
 /** Host copies of a nested structure of arrays. */
