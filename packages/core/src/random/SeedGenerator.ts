@@ -161,6 +161,27 @@ export function setRandomSeed(seed: number): void {
   seedBits(seed, 'setRandomSeed')
   globalGenerator?.state.dispose()
   globalGenerator = new SeedGenerator({ seed })
+  hostState = seed >>> 0
+}
+
+let hostState: number | undefined
+
+/**
+ * Uniform [0, 1) numbers for host-side randomness (shuffling in `fit`, like NumPy's global RNG in Keras):
+ * seeded by `setRandomSeed` (mulberry32), else `Math.random`.
+ *
+ * @example
+ * ```ts
+ * setRandomSeed(1); const r = hostRandom() // same sequence on every run
+ * ```
+ */
+export function hostRandom(): number {
+  if (hostState === undefined) return Math.random()
+  hostState = (hostState + 0x6d2b79f5) >>> 0
+  let t = hostState
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 
 /**

@@ -2,7 +2,7 @@
  * @file The data adapter behind fit/evaluate/predict: tensors, typed arrays and nested arrays are
  * held on the host and uploaded batch by batch; generators and async iterables stream batches.
  */
-import { InvalidArgumentError, Tensor, allocTyped, castHost, fmt, inferDType, inferShape, tensor, treeFlatten, treeUnflatten, type DType, type TreeDef, type TypedArray } from '@kx/core'
+import { InvalidArgumentError, Tensor, allocTyped, castHost, fmt, hostRandom, inferDType, inferShape, tensor, treeFlatten, treeUnflatten, type DType, type TreeDef, type TypedArray } from '@kx/core'
 
 /** A host-side array: row-major values, shape, dtype. */
 export interface HostArray {
@@ -127,8 +127,8 @@ export class ArrayDataset {
   }
 }
 
-/** A random permutation (Fisher–Yates) from a seedable generator. */
-export function permutation(n: number, random: () => number = Math.random): Uint32Array {
+/** A random permutation (Fisher–Yates); seeded by `setRandomSeed` through core's `hostRandom`. */
+export function permutation(n: number, random: () => number = hostRandom): Uint32Array {
   const p = new Uint32Array(n)
   for (let i = 0; i < n; i++) p[i] = i
   for (let i = n - 1; i > 0; i--) {
