@@ -20,7 +20,8 @@ export interface SeedGeneratorOptions {
 }
 
 /**
- * Keras's `make_default_seed`: a random integer in [1, 1e9] (from `Math.random`).
+ * Keras's `make_default_seed`: a random integer in [1, 1e9] from the host generator, so `setRandomSeed`
+ * makes unseeded layers (Dropout, noise) reproducible, as Python's seeded `random` does in Keras.
  *
  * @example
  * ```ts
@@ -28,7 +29,7 @@ export interface SeedGeneratorOptions {
  * ```
  */
 export function makeDefaultSeed(): number {
-  return 1 + Math.floor(Math.random() * 1e9)
+  return 1 + Math.floor(hostRandom() * 1e9)
 }
 
 /** The low 32 bits of an integer seed, as the int32 that holds those bits. */
