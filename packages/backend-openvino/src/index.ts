@@ -9,5 +9,7 @@ export { createOpenVINOBackend, createOpenVINOBackendSync, OPENVINO_UNSUPPORTED 
 export type { OpenVINOBackend, OpenVINOBackendOptions } from './backend.js'
 export type { EngineStats } from './engine.js'
 export type { CompileStats } from './compile.js'
-export type { OpenVINOCompileOptions } from './runtime/model.js'
+export type { OpenVINOCompileOptions, HostValue } from './runtime/model.js'
+export { loadOpenVINOIR } from './ir-model.js'
+export type { OpenVINOIRModel } from './ir-model.js'
 export { OpenVINOError, openVINOLibraryPath, INSTALL_HINT } from './runtime/capi.js'

@@ -43,7 +43,11 @@ function uniqueNames(raw: readonly string[], fallback: (i: number) => string): s
   })
 }
 
-function inputSpecsOf(model: ExportableModel, options: OnnxExportOptions): { specs: TensorSpec[]; names: string[] } {
+/** The options every exporter shares (batch, input specs and names). */
+export type CommonExportOptions = Pick<OnnxExportOptions, 'dynamicBatch' | 'batchSize' | 'inputSpecs' | 'inputNames' | 'outputNames' | 'path'>
+
+/** Input specs (batch dim dynamic or fixed) and input names of a model. */
+function inputSpecsOf(model: ExportableModel, options: CommonExportOptions): { specs: TensorSpec[]; names: string[] } {
   const given = options.inputSpecs
   const ins = model.inputs ?? []
   if (!given && ins.length === 0) {
@@ -88,6 +92,27 @@ async function programOfModel(graph: Graph, inputNames: readonly string[], outpu
 }
 
 /**
+ * Traces a model's inference function (`model.apply(x, { training: false })`) on its input specs and
+ * returns the graph (dispose it with `disposeGraph`), its program (named inputs, embedded weights,
+ * outputs `output_0…`) and the input names. Shared by every exporter.
+ */
+export async function traceModel(model: ExportableModel, options: CommonExportOptions): Promise<{ graph: Graph; program: Program; names: string[] }> {
+  const { specs, names } = inputSpecsOf(model, options)
+  const call = (...xs: Tensor[]): unknown => model.apply(xs.length === 1 ? xs[0] : xs, { training: false })
+  const graph = trace(call, specs.map((s) => ({ shape: s.shape, dtype: s.dtype })))
+  try {
+    if (graph.variableWrites.length) {
+      throw new InvalidArgumentError(`exportModel: the inference function assigns ${graph.variableWrites.length} variable(s) (${graph.variableWrites.map((w) => w.variable.path).join(', ')}); an exported model has no state.`)
+    }
+    const outputNames = uniqueNames(options.outputNames ?? graph.outputs.map((_, i) => `output_${i}`), (i) => `output_${i}`)
+    return { graph, program: await programOfModel(graph, names, outputNames), names }
+  } catch (e) {
+    disposeGraph(graph)
+    throw e
+  }
+}
+
+/**
  * Exports a model's inference function (`model.apply(x, { training: false })`) to ONNX bytes, and
  * writes them to `options.path` when given. Weights become initializers named by variable path; the
  * batch dimension stays dynamic (`batch`) unless `dynamicBatch: false`.
@@ -100,15 +125,8 @@ async function programOfModel(graph: Graph, inputNames: readonly string[], outpu
 export async function exportOnnx(model: ExportableModel, options: OnnxExportOptions): Promise<Uint8Array> {
   const opset = options.opset ?? 18
   if (!Number.isInteger(opset) || opset < 17) throw new InvalidArgumentError(`exportModel: ONNX export needs opset >= 17. Received: opset=${fmt(opset)}`)
-  const { specs, names } = inputSpecsOf(model, options)
-  const call = (...xs: Tensor[]): unknown => model.apply(xs.length === 1 ? xs[0] : xs, { training: false })
-  const graph = trace(call, specs.map((s) => ({ shape: s.shape, dtype: s.dtype })))
+  const { graph, program, names } = await traceModel(model, options)
   try {
-    if (graph.variableWrites.length) {
-      throw new InvalidArgumentError(`exportModel: the inference function assigns ${graph.variableWrites.length} variable(s) (${graph.variableWrites.map((w) => w.variable.path).join(', ')}); an exported ONNX model has no state.`)
-    }
-    const outputNames = uniqueNames(options.outputNames ?? graph.outputs.map((_, i) => `output_${i}`), (i) => `output_${i}`)
-    const program = await programOfModel(graph, names, outputNames)
     const { model: onnx } = lowerProgram(program, {
       opset,
       boundary: 'native',

@@ -34,8 +34,22 @@ const OV_ITEMSIZE: { readonly [D in DType]: number } = {
   bool: 1, float16: 4, bfloat16: 4, float32: 4, float64: 8, int8: 1, int16: 2, int32: 4, int64: 8, uint8: 1, uint16: 2, uint32: 4,
 }
 
-/** A host value fed to or read from a model. */
-export interface HostValue { readonly values: TypedArray; readonly shape: readonly number[]; readonly dtype: DType }
+/**
+ * A host value fed to or read from a model.
+ *
+ * @example
+ * ```ts
+ * const feed: HostValue = { values: new Float32Array(6), shape: [2, 3], dtype: 'float32' }
+ * ```
+ */
+export interface HostValue {
+  /** Row-major values in kx host storage (int64 as Float64Array, half types as Float32Array). */
+  readonly values: TypedArray
+  /** Concrete dims. */
+  readonly shape: readonly number[]
+  /** The kx dtype (the tensor OpenVINO gets is its storage type). */
+  readonly dtype: DType
+}
 
 /** One OpenVINO Core (plugins loaded once) per backend. */
 export class OvRuntime {
@@ -72,6 +86,29 @@ export class OvRuntime {
       return new OvModel(a, cm[0])
     } finally {
       a.ov_model_free(m[0])
+    }
+  }
+
+  /**
+   * Reads and compiles an OpenVINO IR model (`model.xml` text + `model.bin` weights, as written by
+   * `@kx/export` or `openvino.save_model`); throws `OpenVINOError` when OpenVINO refuses it.
+   */
+  compileIR(xml: string | Uint8Array, bin: Uint8Array): OvModel {
+    const a = this.api
+    const text = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml
+    // The weights travel as a u8 tensor OpenVINO allocates (V8 may move `bin`); freed once compiled.
+    const weights = newTensor(a, [bin.byteLength], 'uint8')
+    const m: Ptr[] = [null]
+    try {
+      writeTensor(a, weights, bin, 'uint8')
+      check(a, a.ov_core_read_model_from_memory_buffer(this.core, text, text.byteLength, weights, m), 'read_model (IR)')
+      const props = this.properties()
+      const cm: Ptr[] = [null]
+      check(a, a.ov_core_compile_model_props(this.core, m[0], this.options.device ?? 'CPU', props.length, props, cm), 'compile_model')
+      return new OvModel(a, cm[0])
+    } finally {
+      if (m[0]) a.ov_model_free(m[0])
+      a.ov_tensor_free(weights)
     }
   }
 
