@@ -26,9 +26,9 @@ export function abstractEval<P extends Prim>(prim: P, inputs: readonly AbstractV
 /** Picks the backend of the inputs (all must agree), or the active one when there are none. */
 function backendOf(prim: Prim, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) return getBackend()
-  const b = inputs[0]!.backend
-  for (const t of inputs) {
-    if (t.backend !== b) {
+  const b = inputs[0]!._backend!
+  for (let i = 1; i < inputs.length; i++) {
+    if (inputs[i]!._backend !== b) {
       throw new InvalidArgumentError(`Primitive \`${prim}\` got tensors on different backends; move them with \`toBackend(t, name)\`. Received: backends=${fmt(inputs.map((x) => x.backend.name))}`)
     }
   }
@@ -41,11 +41,17 @@ function backendOf(prim: Prim, inputs: readonly Tensor[]): Backend {
  * autodiff tapes record the call either way.
  */
 export function bind<P extends Prim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]): Tensor[] {
-  for (const t of inputs) if (!t.isSymbolic) t.assertLive()
+  // NOTE: the eager path runs per op in every training step, so it uses plain loops, no closures.
+  let symbolic = false
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!
+    if (t.isSymbolic) symbolic = true
+    else t.assertLive()
+  }
   const avals = abstractEval(prim, inputs, params)
   let outputs: Tensor[]
   // NOTE: an output with an unknown dim (a constant broadcast to [null, 3]) can only be symbolic.
-  if (inputs.some((t) => t.isSymbolic) || avals.some((a) => a.shape.some((d) => d === null))) {
+  if (symbolic || hasUnknownDim(avals)) {
     const eqn: { prim: P; params: PrimParams[P]; inputs: readonly Tensor[]; outputs: KerasTensor[] } = { prim, params, inputs, outputs: [] }
     outputs = avals.map((a, i) => {
       const kt = new KerasTensor(a.shape, a.dtype, { equation: eqn as SymbolicEquation, index: i })
@@ -60,10 +66,19 @@ export function bind<P extends Prim>(prim: P, inputs: readonly Tensor[], params:
     const specs = avals as OutputSpec[]
     checkDTypes(prim, backend, inputs, specs)
     const ids = backend.run(prim as BackendPrim, inputs, params as PrimParams[BackendPrim], specs)
-    outputs = specs.map((s, i) => new Tensor(s.shape, s.dtype, backend, ids[i]))
+    outputs = new Array<Tensor>(specs.length)
+    for (let i = 0; i < specs.length; i++) outputs[i] = new Tensor(specs[i]!.shape, specs[i]!.dtype, backend, ids[i])
   }
   recordOnTapes(prim, params, inputs, outputs)
   return outputs
+}
+
+function hasUnknownDim(avals: readonly AbstractValue[]): boolean {
+  for (let i = 0; i < avals.length; i++) {
+    const s = avals[i]!.shape
+    for (let j = 0; j < s.length; j++) if (s[j] === null) return true
+  }
+  return false
 }
 
 /** Single-output convenience over `bind`. */
@@ -73,11 +88,12 @@ export function bind1<P extends Prim>(prim: P, inputs: readonly Tensor[], params
 
 function checkDTypes(prim: Prim, backend: Backend, inputs: readonly Tensor[], outs: readonly OutputSpec[]): void {
   const ok = backend.capabilities.dtypes
-  for (const d of [...inputs.map((t) => t.dtype), ...outs.map((o) => o.dtype)]) {
-    if (!ok.has(d)) {
-      throw new DTypeError(`Backend "${backend.name}" does not support dtype ${d} (primitive \`${prim}\`). Use a dtype it supports (${[...ok].join(', ')}) or a backend that has ${d}, such as "reference". Received: dtype=${d}`)
-    }
-  }
+  for (let i = 0; i < inputs.length; i++) if (!ok.has(inputs[i]!.dtype)) throw unsupportedDType(prim, backend, inputs[i]!.dtype)
+  for (let i = 0; i < outs.length; i++) if (!ok.has(outs[i]!.dtype)) throw unsupportedDType(prim, backend, outs[i]!.dtype)
+}
+function unsupportedDType(prim: Prim, backend: Backend, d: string): DTypeError {
+  const ok = backend.capabilities.dtypes
+  return new DTypeError(`Backend "${backend.name}" does not support dtype ${d} (primitive \`${prim}\`). Use a dtype it supports (${[...ok].join(', ')}) or a backend that has ${d}, such as "reference". Received: dtype=${d}`)
 }
 
 /**

@@ -22,25 +22,50 @@ const finalizer = typeof FinalizationRegistry === 'function'
   })
   : null
 
+function register(t: Tensor): void {
+  if (!finalizer || t._finalizable || t._disposed) return
+  finalizer.register(t, { backend: t._backend!, dataId: t._dataId, dtype: t.dtype, bytes: t.size * itemsize(t.dtype) }, t)
+  t._finalizable = true
+}
+
+// NOTE: finalizer callbacks only run between tasks, so registering a tensor made outside any scope
+// can wait until the current job yields (or 256 are pending): the many that are disposed by then
+// (one op's result fed to the next) never pay for register + unregister.
+const pending: Tensor[] = []
+const PENDING_MAX = 256
+function registerSoon(t: Tensor): void {
+  if (!finalizer) return
+  if (pending.length === 0) queueMicrotask(flushPending)
+  pending.push(t)
+  if (pending.length >= PENDING_MAX) flushPending()
+}
+function flushPending(): void {
+  for (let i = 0; i < pending.length; i++) register(pending[i]!)
+  pending.length = 0
+}
+
 class Engine {
   private readonly counts = new Map<string, BackendCount>()
   private readonly scopes: Scope[] = []
+  private lastBackend: Backend | null = null
+  private lastCount: BackendCount | null = null
 
   /** @internal Called by every new concrete Tensor. */
   track(t: Tensor): void {
     const b = t._backend!
-    const bytes = t.size * itemsize(t.dtype)
-    const c = this.countFor(b.name)
+    const c = this.countFor(b)
     c.numTensors++
-    c.numBytes += bytes
-    finalizer?.register(t, { backend: b, dataId: t._dataId, dtype: t.dtype, bytes }, t)
+    c.numBytes += t.size * itemsize(t.dtype)
     const scope = this.scopes[this.scopes.length - 1]
+    // NOTE: a scope holds its tensors strongly, so the finalizer could not fire for them anyway:
+    // registration waits until a tensor leaves its last scope (most never do: tidy frees them).
     if (scope) scope.tensors.add(t)
+    else registerSoon(t)
   }
 
   /** @internal Called once when a Tensor is disposed. */
   untrack(t: Tensor): void {
-    finalizer?.unregister(t)
+    if (t._finalizable) { finalizer?.unregister(t); t._finalizable = false }
     this.release(t._backend!, t._dataId, t.dtype, t.size * itemsize(t.dtype))
     const scope = this.scopes[this.scopes.length - 1]
     scope?.tensors.delete(t)
@@ -48,15 +73,18 @@ class Engine {
 
   /** @internal */
   release(b: Backend, dataId: unknown, dtype: Tensor['dtype'], bytes: number): void {
-    const c = this.countFor(b.name)
+    const c = this.countFor(b)
     c.numTensors--
     c.numBytes -= bytes
     b.disposeData(dataId, dtype)
   }
 
-  private countFor(name: string): BackendCount {
-    let c = this.counts.get(name)
-    if (!c) { c = { numTensors: 0, numBytes: 0 }; this.counts.set(name, c) }
+  private countFor(b: Backend): BackendCount {
+    if (b === this.lastBackend) return this.lastCount!
+    let c = this.counts.get(b.name)
+    if (!c) { c = { numTensors: 0, numBytes: 0 }; this.counts.set(b.name, c) }
+    this.lastBackend = b
+    this.lastCount = c
     return c
   }
 
@@ -76,7 +104,11 @@ class Engine {
     if (!scope) return
     const outer = this.scopes[this.scopes.length - 1]
     for (const t of scope.tensors) {
-      if (keepSet.has(t) || kept.has(t)) { outer?.tensors.add(t); continue }
+      if (keepSet.has(t) || kept.has(t)) {
+        if (outer) outer.tensors.add(t)
+        else if (!t._disposed) register(t)
+        continue
+      }
       t.dispose()
     }
   }

@@ -102,8 +102,8 @@ export function jit<A extends unknown[], R>(fn: (...args: A) => R, options: JitO
   const cache = new Map<string, Entry>()
   const optimize = options.optimize ?? true
 
-  const entryFor = (args: readonly unknown[]): { entry: Entry; tensors: Tensor[] } => {
-    const { key, tensors } = signature(args)
+  const entryFor = (args: readonly unknown[], sig = signature(args)): { entry: Entry; tensors: Tensor[] } => {
+    const { key, tensors } = sig
     const backend = tensors.find((t) => !t.isSymbolic)?.backend ?? getBackend()
     const fullKey = `${idOf(backend)}#${key}`
     let entry = cache.get(fullKey)
@@ -118,9 +118,10 @@ export function jit<A extends unknown[], R>(fn: (...args: A) => R, options: JitO
   }
 
   const call = (...args: A): R => {
-    const { tensors } = signature(args)
+    const sig = signature(args)
+    const { tensors } = sig
     if (isTracing() || tensors.some((t) => t.isSymbolic)) return fn(...args)
-    const { entry } = entryFor(args)
+    const { entry } = entryFor(args, sig)
     const { graph, backend } = entry
     const reads = graph.variableReads.map((r) => r.variable.rawValue)
     const canCompile = backend.capabilities.compilesGraphs && backend.compile !== undefined && !anyTapeWatches([...tensors, ...reads])

@@ -8,9 +8,12 @@ import type { DType } from './dtype.js'
 import type { Tensor } from './tensor.js'
 import type { BinaryPrim, ComparePrim, ConvParams, CumulativePrim, PadPair, ReducePrim, UnaryPrim, WindowParams } from './primitives/types.js'
 
-export function unary(prim: UnaryPrim, x: Tensor): Tensor { return bind1(prim, [x], {}) }
-export function binary(prim: BinaryPrim, x: Tensor, y: Tensor): Tensor { return bind1(prim, [x, y], {}) }
-export function compare(prim: ComparePrim, x: Tensor, y: Tensor): Tensor { return bind1(prim, [x, y], {}) }
+// NOTE: one shared empty params object for the parameterless primitives called on every step.
+const NO_PARAMS: Record<string, never> = Object.freeze({})
+
+export function unary(prim: UnaryPrim, x: Tensor): Tensor { return bind1(prim, [x], NO_PARAMS) }
+export function binary(prim: BinaryPrim, x: Tensor, y: Tensor): Tensor { return bind1(prim, [x, y], NO_PARAMS) }
+export function compare(prim: ComparePrim, x: Tensor, y: Tensor): Tensor { return bind1(prim, [x, y], NO_PARAMS) }
 export function reduce(prim: ReducePrim, x: Tensor, axes: readonly number[]): Tensor { return bind1(prim, [x], { axes }) }
 export function cumulative(prim: CumulativePrim, x: Tensor, axis: number, reverse = false): Tensor { return bind1(prim, [x], { axis, reverse }) }
 
@@ -41,7 +44,7 @@ export const le = (x: Tensor, y: Tensor): Tensor => compare('le', x, y)
 export const ne = (x: Tensor, y: Tensor): Tensor => compare('ne', x, y)
 
 /** `pred ? onTrue : onFalse` (same shapes). */
-export function select(pred: Tensor, onTrue: Tensor, onFalse: Tensor): Tensor { return bind1('select_n', [pred, onFalse, onTrue], {}) }
+export function select(pred: Tensor, onTrue: Tensor, onFalse: Tensor): Tensor { return bind1('select_n', [pred, onFalse, onTrue], NO_PARAMS) }
 export function convertElementType(x: Tensor, newDtype: DType): Tensor {
   return x.dtype === newDtype ? x : bind1('convert_element_type', [x], { newDtype })
 }
@@ -115,6 +118,16 @@ export function topK(x: Tensor, k: number): [Tensor, Tensor] {
 export function iota(dtype: DType, shape: readonly number[], dimension: number): Tensor { return bind1('iota', [], { dtype, shape, dimension }) }
 export function randomBits(key: Tensor, shape: readonly number[]): Tensor { return bind1('random_bits', [key], { shape }) }
 export function randomUniform(key: Tensor, shape: readonly number[], dtype: DType): Tensor { return bind1('random_uniform', [key], { shape, dtype }) }
+/**
+ * Threefry-2x32 of word pairs with a key per counter (`[..., 2]` int32/uint32 each): the traceable key
+ * split and fold-in of `keras.random`.
+ *
+ * @example
+ * ```ts
+ * const split = lax.threefry2x32(keys, counts) // keys [n, 2] (one key repeated), counts [[0, 0], [0, 1], ...]: jax.random.split(key, n)
+ * ```
+ */
+export function threefry2x32(keys: Tensor, counts: Tensor): Tensor { return bind1('threefry2x32', [keys, counts], {}) }
 export function cholesky(x: Tensor): Tensor { return bind1('cholesky', [x], {}) }
 export function triangularSolve(a: Tensor, b: Tensor, options: { leftSide: boolean; lower: boolean; transposeA: boolean; unitDiagonal: boolean }): Tensor {
   return bind1('triangular_solve', [a, b], options)

@@ -36,11 +36,13 @@ export class Tensor implements BackendTensor {
   /** @internal */ _disposed = false
   /** @internal Number of autodiff tapes that still need this tensor. */ _holds = 0
   /** @internal Disposal requested while a tape held the tensor. */ _pendingDispose = false
+  /** @internal Registered with the finalizer (done once it leaves every `tidy` scope). */ _finalizable = false
 
   /** @internal Use ops (e.g. `ops.convertToTensor`) to make tensors. */
   constructor(shape: readonly Dim[], dtype: DType, backend: Backend | null, dataId: unknown) {
     this.id = newTensorId()
-    this.shape = Object.freeze(shape.slice()) as readonly number[]
+    // NOTE: a frozen shape (another tensor's, passed on by a shape rule) can be shared as is.
+    this.shape = (Object.isFrozen(shape) ? shape : Object.freeze(shape.slice())) as readonly number[]
     this.dtype = dtype
     this._backend = backend
     this._dataId = dataId

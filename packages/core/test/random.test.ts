@@ -154,3 +154,33 @@ describe('SeedGenerator and drawSeed (Keras on JAX)', () => {
     expect(() => new SeedGenerator({ seed: 0.5 })).toThrow(KxError)
   })
 })
+
+describe('threefry2x32 primitive (reference backend)', () => {
+  const i32 = (words: number[], shape: number[]) => tensor(new Int32Array(words.map((x) => x | 0)), { shape, dtype: 'int32' })
+  it('hashes (key, counter (0, i)) pairs into the words of jax.random.split', async () => {
+    for (const c of golden.modes.partitionable.split as { key: number[]; num: number; keys: number[][] }[]) {
+      const keys = i32(Array.from({ length: c.num }, () => c.key).flat(), [c.num, 2])
+      const counts = i32(Array.from({ length: c.num }, (_, i) => [0, i]).flat(), [c.num, 2])
+      const out = lax.threefry2x32(keys, counts)
+      expect(out.dtype).toBe('int32')
+      expect(u32(await out.data())).toEqual(c.keys.flat())
+    }
+  })
+  it('a scalar draw is the xor of the words for counter (0, 0), as jax.random.bits(key, ())', async () => {
+    for (const c of (golden.modes.partitionable.bits as Case[]).filter((x) => x.shape.length === 0)) {
+      const w = await lax.threefry2x32(i32(c.key, [2]), i32([0, 0], [2])).data()
+      expect([(w[0]! ^ w[1]!) >>> 0]).toEqual(c.values)
+    }
+  })
+  it('uint32 pairs, shape rule, symbolic inputs', async () => {
+    const k = tensor(new Uint32Array([0, 42]), { shape: [2], dtype: 'uint32' })
+    const out = lax.threefry2x32(k, tensor(new Uint32Array([0, 1]), { shape: [2], dtype: 'uint32' }))
+    expect(out.dtype).toBe('uint32')
+    expect(u32(await out.data())).toEqual(golden.modes.partitionable.split.find((c: { key: number[]; num: number }) => c.key[1] === 42 && c.key[0] === 0 && c.num === 2).keys[1])
+    expect(() => abstractEval('threefry2x32', [{ shape: [3], dtype: 'int32' }, { shape: [3], dtype: 'int32' }], {})).toThrow(/word pairs/)
+    expect(() => abstractEval('threefry2x32', [{ shape: [2], dtype: 'int32' }, { shape: [2], dtype: 'uint32' }], {})).toThrow(KxError)
+    expect(() => abstractEval('threefry2x32', [{ shape: [2, 2], dtype: 'int32' }, { shape: [3, 2], dtype: 'int32' }], {})).toThrow(KxError)
+    const y = lax.threefry2x32(new KerasTensor([null, 2], 'int32'), new KerasTensor([5, 2], 'int32'))
+    expect(y.shape).toEqual([5, 2])
+  })
+})

@@ -5,7 +5,8 @@ import { tidy } from '../engine.js'
 import { Tensor, nextTensorId } from '../tensor.js'
 import { withDefaultBackend } from '../registry.js'
 import { PRIMITIVES } from '../primitives/index.js'
-import type { Prim, PrimParams } from '../primitives/types.js'
+import type { Prim } from '../primitives/types.js'
+import type { VjpArgs } from '../primitives/def.js'
 import { treeFlatten, treeUnflatten, type TreeDef } from '../tree.js'
 import { Tape, popTape, pushTape, recordCustom, withTapesPaused, type TapeNode } from './tape.js'
 import { add, mul as mulT, reduceSum, stopGradientPrim } from '../lax.js'
@@ -34,7 +35,7 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
     const node = tape.nodes[n]!
     const cts = node.outputs.map((o) => ct.get(o.id) ?? null)
     if (cts.every((c) => c === null)) continue
-    const inputCts = tidy(() => runVjp(node, cts))
+    const inputCts = tidy(() => runVjp(node, cts, node.inputs.map((t) => tape.isActive(t))))
     // NOTE: a VJP may pass an output cotangent straight through (add, reshape…): such a tensor
     // changes hands instead of being released.
     for (const o of node.outputs) {
@@ -57,16 +58,17 @@ function backward(tape: Tape, outputs: readonly Tensor[], seeds: readonly Tensor
   return wrt.map((w) => ct.get(w.id) ?? null)
 }
 
-function runVjp(node: TapeNode, cts: (Tensor | null)[]): (Tensor | null)[] {
+function runVjp(node: TapeNode, cts: (Tensor | null)[], needs: readonly boolean[]): (Tensor | null)[] {
   const home = node.inputs.find((t) => !t.isSymbolic)
-  return withDefaultBackend(home?.backend, () => runVjpRule(node, cts))
+  return withDefaultBackend(home?.backend, () => runVjpRule(node, cts, needs))
 }
 
-function runVjpRule(node: TapeNode, cts: (Tensor | null)[]): (Tensor | null)[] {
+/** Runs a node's VJP; `needs[i]` is false for inputs the tape does not track (their cotangent is dropped). */
+function runVjpRule(node: TapeNode, cts: (Tensor | null)[], needs: readonly boolean[]): (Tensor | null)[] {
   const out = node.customVjp
     ? node.customVjp(cts)
-    : (PRIMITIVES[node.prim as Prim].vjp as (a: { cotangents: typeof cts; inputs: readonly Tensor[]; outputs: readonly Tensor[]; params: PrimParams[Prim] }) => (Tensor | null)[])({
-      cotangents: cts, inputs: node.inputs, outputs: node.outputs, params: node.params!,
+    : (PRIMITIVES[node.prim as Prim].vjp as (a: VjpArgs<Prim>) => (Tensor | null)[])({
+      cotangents: cts, inputs: node.inputs, outputs: node.outputs, params: node.params!, needs,
     })
   return out
 }

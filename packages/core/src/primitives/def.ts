@@ -8,6 +8,14 @@ export interface VjpArgs<P extends Prim> {
   readonly inputs: readonly Tensor[]
   readonly outputs: readonly Tensor[]
   readonly params: PrimParams[P]
+  /** Which inputs need a cotangent (autodiff passes it; absent means all). A rule may return null
+   * for an input that needs none instead of computing it (e.g. the data input of a first layer). */
+  readonly needs?: readonly boolean[]
+}
+
+/** Whether a VJP rule must compute the cotangent of input `i`. */
+export function needsCt(args: { readonly needs?: readonly boolean[] }, i: number): boolean {
+  return !args.needs || args.needs[i] !== false
 }
 
 /**

@@ -4,22 +4,34 @@ import { isBool, isFloat, isInt, itemsize, type DType } from '../dtype.js'
 import type { Tensor } from '../tensor.js'
 import * as lax from '../lax.js'
 import { full, zerosLike } from '../creation.js'
-import { definePrimitive, type PrimitiveDef, type VjpArgs } from './def.js'
+import { definePrimitive, needsCt, type PrimitiveDef, type VjpArgs } from './def.js'
 import type { AbstractValue, BinaryPrim, ComparePrim, UnaryPrim } from './types.js'
 
 const same = (a: AbstractValue): AbstractValue[] => [{ shape: a.shape, dtype: a.dtype }]
 
 /** Checks all operands have one shape and one dtype (ops broadcast and promote before binding). */
 function sameShapeDtype(prim: string, inputs: readonly AbstractValue[], checkDtype = true): void {
-  const [a] = inputs
-  for (const b of inputs.slice(1)) {
-    if (b.shape.length !== a!.shape.length || b.shape.some((d, i) => d !== null && a!.shape[i] !== null && d !== a!.shape[i])) {
+  const a = inputs[0]
+  // NOTE: plain loops: this runs on every elementwise op.
+  for (let k = 1; k < inputs.length; k++) {
+    const b = inputs[k]!
+    if (b.shape !== a!.shape && !compatibleShapes(a!.shape, b.shape)) {
       throw new ShapeError(`Primitive \`${prim}\` needs operands of one shape (ops broadcast first). Received: shapes=${inputs.map((x) => fmt(x.shape)).join(', ')}`)
     }
     if (checkDtype && b.dtype !== a!.dtype) {
       throw new DTypeError(`Primitive \`${prim}\` needs operands of one dtype (ops promote first). Received: dtypes=${inputs.map((x) => x.dtype).join(', ')}`)
     }
   }
+}
+
+/** Equal ranks and equal dims wherever both are known. */
+function compatibleShapes(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const d = b[i]
+    if (d !== null && a[i] !== null && d !== a[i]) return false
+  }
+  return true
 }
 
 type DomainCheck = (d: DType) => boolean
@@ -91,25 +103,26 @@ function unaryDef<P extends UnaryPrim>(name: P): PrimitiveDef<P> {
 }
 function isFloatPrim(name: UnaryPrim): boolean { return UNARY_DOMAIN[name] === floatOnly }
 
-/** Reduces a cotangent to `x`'s own shape (binary prims take equal shapes, so this is identity). */
-const BINARY_VJP: { [P in BinaryPrim]: ((x: Tensor, y: Tensor, out: Tensor, g: Tensor) => [Tensor | null, Tensor | null]) | null } = {
-  add: (_x, _y, _o, g) => [g, g],
-  sub: (_x, _y, _o, g) => [g, neg(g)],
-  mul: (x, y, _o, g) => [mul(g, y), mul(g, x)],
-  div: (_x, y, out, g) => { const gx = div(g, y); return [gx, neg(mul(gx, out))] },
-  rem: (x, y, _o, g) => [g, neg(mul(g, lax.unary('round', truncDiv(x, y))))],
+/** Cotangents of binary prims (equal shapes, so no reduction); `nx`/`ny`: whether x / y need one. */
+const BINARY_VJP: { [P in BinaryPrim]: ((x: Tensor, y: Tensor, out: Tensor, g: Tensor, nx: boolean, ny: boolean) => [Tensor | null, Tensor | null]) | null } = {
+  add: (_x, _y, _o, g, nx, ny) => [nx ? g : null, ny ? g : null],
+  sub: (_x, _y, _o, g, nx, ny) => [nx ? g : null, ny ? neg(g) : null],
+  mul: (x, y, _o, g, nx, ny) => [nx ? mul(g, y) : null, ny ? mul(g, x) : null],
+  div: (_x, y, out, g, nx, ny) => { const gx = div(g, y); return [nx ? gx : null, ny ? neg(mul(gx, out)) : null] },
+  rem: (x, y, _o, g, nx, ny) => [nx ? g : null, ny ? neg(mul(g, lax.unary('round', truncDiv(x, y)))) : null],
   // d(x^y) = y x^(y-1) dx + log(x) x^y dy; at x = 0 the dy term is taken as 0 (JAX).
-  pow: (x, y, out, g) => {
-    const gx = mul(g, mul(y, lax.pow(x, sub(y, scalarLike(y, 1)))))
+  pow: (x, y, out, g, nx, ny) => {
+    const gx = nx ? mul(g, mul(y, lax.pow(x, sub(y, scalarLike(y, 1))))) : null
+    if (!ny) return [gx, null]
     const safeLog = lax.log(lax.select(lax.eq(x, scalarLike(x, 0)), scalarLike(x, 1), x))
     return [gx, mul(g, mul(out, safeLog))]
   },
   // NOTE: ties split the gradient evenly between both operands, as JAX does.
-  max: (x, y, _o, g) => minMaxVjp(x, y, g, 'gt'),
-  min: (x, y, _o, g) => minMaxVjp(x, y, g, 'lt'),
-  atan2: (x, y, _o, g) => {
+  max: (x, y, _o, g, nx, ny) => minMaxVjp(x, y, g, 'gt', nx, ny),
+  min: (x, y, _o, g, nx, ny) => minMaxVjp(x, y, g, 'lt', nx, ny),
+  atan2: (x, y, _o, g, nx, ny) => {
     const denom = add(mul(x, x), mul(y, y))
-    return [mul(g, div(y, denom)), neg(mul(g, div(x, denom)))]
+    return [nx ? mul(g, div(y, denom)) : null, ny ? neg(mul(g, div(x, denom))) : null]
   },
   and: null, or: null, xor: null,
   igamma: null,
@@ -120,13 +133,13 @@ function truncDiv(x: Tensor, y: Tensor): Tensor {
   return lax.select(lax.lt(q, scalarLike(q, 0)), lax.unary('ceil', q), lax.unary('floor', q))
 }
 
-function minMaxVjp(x: Tensor, y: Tensor, g: Tensor, cmp: 'gt' | 'lt'): [Tensor, Tensor] {
-  const half = scalarLike(g, 0.5)
+function minMaxVjp(x: Tensor, y: Tensor, g: Tensor, cmp: 'gt' | 'lt', nx: boolean, ny: boolean): [Tensor | null, Tensor | null] {
   const zero = scalarLike(g, 0)
   const xWins = lax.compare(cmp, x, y)
+  const halfG = mul(g, scalarLike(g, 0.5))
   const tie = lax.eq(x, y)
-  const gx = lax.select(xWins, g, lax.select(tie, mul(g, half), zero))
-  const gy = lax.select(xWins, zero, lax.select(tie, mul(g, half), g))
+  const gx = nx ? lax.select(xWins, g, lax.select(tie, halfG, zero)) : null
+  const gy = ny ? lax.select(xWins, zero, lax.select(tie, halfG, g)) : null
   return [gx, gy]
 }
 
@@ -143,10 +156,11 @@ function binaryDef<P extends BinaryPrim>(name: P): PrimitiveDef<P> {
       check(name, BINARY_DOMAIN[name], inputs[0]!.dtype, 'suitable')
       return same(inputs[0]!)
     },
-    vjp: ({ cotangents: [g], inputs: [x, y], outputs: [out] }: VjpArgs<P>) => {
+    vjp: (args: VjpArgs<P>) => {
+      const { cotangents: [g], inputs: [x, y], outputs: [out] } = args
       const rule = BINARY_VJP[name]
       if (!rule || !g || !isFloat(x!.dtype)) return [null, null]
-      return rule(x!, y!, out!, g)
+      return rule(x!, y!, out!, g, needsCt(args, 0), needsCt(args, 1))
     },
   })
 }
@@ -181,10 +195,11 @@ export const select_n = definePrimitive({
     sameShapeDtype('select_n', [pred!, onFalse!], false)
     return same(onFalse!)
   },
-  vjp: ({ cotangents: [g], inputs: [pred, onFalse] }) => {
+  vjp: (args) => {
+    const { cotangents: [g], inputs: [pred, onFalse] } = args
     if (!g || !isFloat(onFalse!.dtype)) return [null, null, null]
     const z = zerosLike(g)
-    return [null, lax.select(pred!, z, g), lax.select(pred!, g, z)]
+    return [null, needsCt(args, 1) ? lax.select(pred!, z, g) : null, needsCt(args, 2) ? lax.select(pred!, g, z) : null]
   },
 })
 

@@ -8,7 +8,7 @@ import type { Dim } from '../shape.js'
 import type { Tensor } from '../tensor.js'
 import * as lax from '../lax.js'
 import { full } from '../creation.js'
-import { definePrimitive } from './def.js'
+import { definePrimitive, needsCt } from './def.js'
 import type { AbstractValue, ConvParams, PadPair, WindowParams } from './types.js'
 
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i)
@@ -32,24 +32,25 @@ const scalar = (like: Tensor, v: number): Tensor => full([], v, like.dtype, like
 
 /** @internal The shape rule of `dot_general`: checks the dimension numbers, returns the output dims. */
 export function dotGeneralShape(lhs: readonly Dim[], rhs: readonly Dim[], contracting: readonly [readonly number[], readonly number[]], batch: readonly [readonly number[], readonly number[]]): Dim[] {
-  const received = `Received: lhs.shape=${fmt(lhs)}, rhs.shape=${fmt(rhs)}, contracting=${fmt(contracting)}, batch=${fmt(batch)}`
+  // NOTE: built only on error (this runs on every matmul / conv).
+  const received = (): string => `Received: lhs.shape=${fmt(lhs)}, rhs.shape=${fmt(rhs)}, contracting=${fmt(contracting)}, batch=${fmt(batch)}`
   const [lc, rc] = contracting
   const [lb, rb] = batch
   if (lc.length !== rc.length || lb.length !== rb.length) {
-    throw new InvalidArgumentError(`Primitive \`dot_general\` needs as many lhs as rhs contracting (and batch) dimensions. ${received}`)
+    throw new InvalidArgumentError(`Primitive \`dot_general\` needs as many lhs as rhs contracting (and batch) dimensions. ${received()}`)
   }
   const check = (dims: readonly number[], rank: number): void => {
     if (!dims.every((d) => isIntIn(d, 0) && d < rank) || new Set(dims).size !== dims.length) {
-      throw new InvalidArgumentError(`Primitive \`dot_general\` got out-of-range or repeated dimension numbers. ${received}`)
+      throw new InvalidArgumentError(`Primitive \`dot_general\` got out-of-range or repeated dimension numbers. ${received()}`)
     }
   }
   check([...lc, ...lb], lhs.length)
   check([...rc, ...rb], rhs.length)
   for (let i = 0; i < lc.length; i++) {
-    if (!dimsMatch(lhs[lc[i]!]!, rhs[rc[i]!]!)) throw new ShapeError(`Primitive \`dot_general\` contracts dimensions of different sizes. ${received}`)
+    if (!dimsMatch(lhs[lc[i]!]!, rhs[rc[i]!]!)) throw new ShapeError(`Primitive \`dot_general\` contracts dimensions of different sizes. ${received()}`)
   }
   for (let i = 0; i < lb.length; i++) {
-    if (!dimsMatch(lhs[lb[i]!]!, rhs[rb[i]!]!)) throw new ShapeError(`Primitive \`dot_general\` has batch dimensions of different sizes. ${received}`)
+    if (!dimsMatch(lhs[lb[i]!]!, rhs[rb[i]!]!)) throw new ShapeError(`Primitive \`dot_general\` has batch dimensions of different sizes. ${received()}`)
   }
   const lFree = range(0, lhs.length).filter((d) => !lc.includes(d) && !lb.includes(d))
   const rFree = range(0, rhs.length).filter((d) => !rc.includes(d) && !rb.includes(d))
@@ -86,11 +87,15 @@ export const dot_general = definePrimitive({
     return [{ shape: dotGeneralShape(inputs[0]!.shape, inputs[1]!.shape, contracting, batch), dtype }]
   },
   // d(x·y) = dx·y + x·dy: each operand's cotangent contracts g with the other operand.
-  vjp: ({ cotangents: [g], inputs: [x, y], params: { contracting, batch } }) => {
+  vjp: (args) => {
+    const { cotangents: [g], inputs: [x, y], params: { contracting, batch } } = args
     if (!g || !isFloat(x!.dtype)) return [null, null]
     const ld = { c: contracting[0], b: batch[0] }
     const rd = { c: contracting[1], b: batch[1] }
-    return [dotTransposeOperand(g, y!, x!.shape.length, ld, rd, true), dotTransposeOperand(g, x!, y!.shape.length, rd, ld, false)]
+    return [
+      needsCt(args, 0) ? dotTransposeOperand(g, y!, x!.shape.length, ld, rd, true) : null,
+      needsCt(args, 1) ? dotTransposeOperand(g, x!, y!.shape.length, rd, ld, false) : null,
+    ]
   },
 })
 
@@ -105,11 +110,11 @@ function windowOut(n: Dim, k: Dim, stride: number, pad: PadPair, lhsDil: number,
   return Math.floor((dilatedIn + pad[0] + pad[1] - dilatedWindow) / stride) + 1
 }
 
-function checkConvParams(prim: string, s: number, p: ConvParams, received: string): void {
+function checkConvParams(prim: string, s: number, p: ConvParams, received: () => string): void {
   const ok = isIntIn(p.featureGroupCount, 1) && isPadList(p.padding, s)
     && [p.windowStrides, p.lhsDilation, p.rhsDilation].every((a) => Array.isArray(a) && a.length === s && a.every((v) => isIntIn(v, 1)))
   if (!ok) {
-    throw new InvalidArgumentError(`Primitive \`${prim}\` needs ${s} positive strides and dilations, ${s} [lo, hi] padding pairs and a positive featureGroupCount (one entry per spatial dim). ${received}, params=${fmt(p)}`)
+    throw new InvalidArgumentError(`Primitive \`${prim}\` needs ${s} positive strides and dilations, ${s} [lo, hi] padding pairs and a positive featureGroupCount (one entry per spatial dim). ${received()}, params=${fmt(p)}`)
   }
 }
 
@@ -118,23 +123,24 @@ function checkConvParams(prim: string, s: number, p: ConvParams, received: strin
  * `[N, ...spatial, Cin]` and rhs `[...window, Cin/groups, Cout]`, returns `[N, ...outSpatial, Cout]`.
  */
 export function convShape(prim: string, lhs: readonly Dim[], rhs: readonly Dim[], p: ConvParams): Dim[] {
-  const received = `Received: lhs.shape=${fmt(lhs)}, rhs.shape=${fmt(rhs)}`
+  // NOTE: built only on error (this runs on every matmul / conv).
+  const received = (): string => `Received: lhs.shape=${fmt(lhs)}, rhs.shape=${fmt(rhs)}`
   const s = lhs.length - 2
   if (s < 1 || s > 3 || rhs.length !== lhs.length) {
-    throw new ShapeError(`Primitive \`${prim}\` needs lhs [N, ...spatial, Cin] and rhs [...window, Cin/groups, Cout] of equal rank with 1 to 3 spatial dims. ${received}`)
+    throw new ShapeError(`Primitive \`${prim}\` needs lhs [N, ...spatial, Cin] and rhs [...window, Cin/groups, Cout] of equal rank with 1 to 3 spatial dims. ${received()}`)
   }
   checkConvParams(prim, s, p, received)
   const groups = p.featureGroupCount
   const cin = lhs[s + 1]!
   const cout = rhs[s + 1]!
-  if (cin !== null && cin % groups !== 0) throw new ShapeError(`Primitive \`${prim}\`: input channels must be divisible by featureGroupCount. ${received}, featureGroupCount=${groups}`)
-  if (cout !== null && cout % groups !== 0) throw new ShapeError(`Primitive \`${prim}\`: output channels must be divisible by featureGroupCount. ${received}, featureGroupCount=${groups}`)
+  if (cin !== null && cin % groups !== 0) throw new ShapeError(`Primitive \`${prim}\`: input channels must be divisible by featureGroupCount. ${received()}, featureGroupCount=${groups}`)
+  if (cout !== null && cout % groups !== 0) throw new ShapeError(`Primitive \`${prim}\`: output channels must be divisible by featureGroupCount. ${received()}, featureGroupCount=${groups}`)
   if (!dimsMatch(cin === null ? null : cin / groups, rhs[s]!)) {
-    throw new ShapeError(`Primitive \`${prim}\`: the kernel's input-channel dim must equal input channels / featureGroupCount. ${received}, featureGroupCount=${groups}`)
+    throw new ShapeError(`Primitive \`${prim}\`: the kernel's input-channel dim must equal input channels / featureGroupCount. ${received()}, featureGroupCount=${groups}`)
   }
   const spatial = range(0, s).map((d) => windowOut(lhs[d + 1]!, rhs[d]!, p.windowStrides[d]!, p.padding[d]!, p.lhsDilation[d]!, p.rhsDilation[d]!))
   if (spatial.some((o) => o !== null && o <= 0)) {
-    throw new ShapeError(`Primitive \`${prim}\` gives an empty output: the (dilated, padded) input is smaller than the (dilated) window. ${received}, windowStrides=${fmt(p.windowStrides)}, padding=${fmt(p.padding)}, lhsDilation=${fmt(p.lhsDilation)}, rhsDilation=${fmt(p.rhsDilation)}, outSpatial=${fmt(spatial)}`)
+    throw new ShapeError(`Primitive \`${prim}\` gives an empty output: the (dilated, padded) input is smaller than the (dilated) window. ${received()}, windowStrides=${fmt(p.windowStrides)}, padding=${fmt(p.padding)}, lhsDilation=${fmt(p.lhsDilation)}, rhsDilation=${fmt(p.rhsDilation)}, outSpatial=${fmt(spatial)}`)
   }
   return [lhs[0]!, ...spatial, cout]
 }
@@ -157,10 +163,14 @@ export const conv_general_dilated = definePrimitive({
     return [{ shape: convShape('conv_general_dilated', inputs[0]!.shape, inputs[1]!.shape, params), dtype }]
   },
   // conv is bilinear: its adjoints in lhs and rhs are the two transpose primitives.
-  vjp: ({ cotangents: [g], inputs: [lhs, rhs], params }) => {
+  vjp: (args) => {
+    const { cotangents: [g], inputs: [lhs, rhs], params } = args
     if (!g || !isFloat(lhs!.dtype)) return [null, null]
     const p = convParams(params)
-    return [lax.convTransposeLhs(g, rhs!, p, lhs!.shape), lax.convTransposeRhs(lhs!, g, p, rhs!.shape)]
+    return [
+      needsCt(args, 0) ? lax.convTransposeLhs(g, rhs!, p, lhs!.shape) : null,
+      needsCt(args, 1) ? lax.convTransposeRhs(lhs!, g, p, rhs!.shape) : null,
+    ]
   },
 })
 
@@ -176,10 +186,11 @@ export const conv_transpose_lhs = definePrimitive({
     return [{ shape: lhs, dtype }]
   },
   // <T_lhs(ct, w), G> = <ct, conv(G, w)> = <w, T_rhs(G, ct)>
-  vjp: ({ cotangents: [g], inputs: [ct, rhs], params }) => {
+  vjp: (args) => {
+    const { cotangents: [g], inputs: [ct, rhs], params } = args
     if (!g || !isFloat(ct!.dtype)) return [null, null]
     const p = convParams(params)
-    return [lax.conv(g, rhs!, p), lax.convTransposeRhs(g, ct!, p, rhs!.shape)]
+    return [needsCt(args, 0) ? lax.conv(g, rhs!, p) : null, needsCt(args, 1) ? lax.convTransposeRhs(g, ct!, p, rhs!.shape) : null]
   },
 })
 
@@ -192,10 +203,11 @@ export const conv_transpose_rhs = definePrimitive({
     return [{ shape: params.rhsShape, dtype }]
   },
   // <T_rhs(x, ct), G> = <ct, conv(x, G)> = <x, T_lhs(ct, G)>
-  vjp: ({ cotangents: [g], inputs: [lhs, ct], params }) => {
+  vjp: (args) => {
+    const { cotangents: [g], inputs: [lhs, ct], params } = args
     if (!g || !isFloat(lhs!.dtype)) return [null, null]
     const p = convParams(params)
-    return [lax.convTransposeLhs(ct!, g, p, lhs!.shape), lax.conv(lhs!, g, p)]
+    return [needsCt(args, 0) ? lax.convTransposeLhs(ct!, g, p, lhs!.shape) : null, needsCt(args, 1) ? lax.conv(lhs!, g, p) : null]
   },
 })
 

@@ -428,3 +428,17 @@ export const random_uniform = definePrimitive({
   },
   vjp: () => [null],
 })
+
+export const threefry2x32 = definePrimitive({
+  name: 'threefry2x32',
+  abstractEval: ([keys, counts]) => {
+    const pairs = (v: AbstractValue | undefined): boolean => !!v && ['int32', 'uint32'].includes(v.dtype) && v.shape.length >= 1 && (v.shape.at(-1) === 2 || v.shape.at(-1) === null)
+    const same = pairs(keys) && pairs(counts) && keys!.dtype === counts!.dtype && keys!.shape.length === counts!.shape.length &&
+      keys!.shape.every((d, i) => d === null || counts!.shape[i] === null || d === counts!.shape[i])
+    if (!same) {
+      throw new InvalidArgumentError(`Primitive \`threefry2x32\` needs keys and counters as int32 (or uint32) word pairs of one shape [..., 2]. Received: keys=${keys?.dtype}${fmt(keys?.shape)}, counts=${counts?.dtype}${fmt(counts?.shape)}`)
+    }
+    return [{ shape: keys!.shape.map((d, i) => d ?? counts!.shape[i]!), dtype: keys!.dtype }]
+  },
+  vjp: () => [null, null],
+})

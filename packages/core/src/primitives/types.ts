@@ -107,6 +107,12 @@ export interface BackendPrimParams
   random_bits: { readonly shape: readonly number[] }
   /** Uniform [0, 1) floats from a key (int32[2]), bit-identical to `jax.random.uniform` for every float dtype. */
   random_uniform: { readonly shape: readonly number[]; readonly dtype: DType }
+  /**
+   * Threefry-2x32-20 (JAX's `threefry2x32` primitive) with one key per counter: inputs `[keys, counts]`, both
+   * int32 (or uint32) `[..., 2]` of one shape holding word pairs; output the hashed pairs, same shape and dtype.
+   * Splitting and folding keys inside traced graphs compose from it.
+   */
+  threefry2x32: Empty
   /** Lower Cholesky factor of the trailing 2 dims (reads the lower triangle only; ops symmetrize first for JAX's gradients). */
   cholesky: Empty
   /** Solves `op(a) x = b` (leftSide) or `x op(a) = b`; inputs `[a, b]`. */

@@ -1,8 +1,8 @@
 /**
  * @file Threefry-2x32 (20 rounds), the counter-based generator behind every kx random op, bit-identical
  * to JAX's `threefry2x32` PRNG on raw `uint32[2]` keys: key making, `split`, `foldIn`, random bits and
- * uniform floats, computed on the host. The `random_bits` / `random_uniform` primitives of the reference
- * backend call these; other backends must reproduce them bit for bit.
+ * uniform floats, computed on the host. The `random_bits` / `random_uniform` / `threefry2x32` primitives of
+ * the reference backend call these; other backends must reproduce them bit for bit.
  */
 import { InvalidArgumentError, fmt } from '../errors.js'
 import type { DType } from '../dtype.js'
@@ -33,30 +33,54 @@ const ROTATIONS = [[13, 15, 26, 6], [17, 29, 16, 24]] as const
 export function threefry2x32(k0: number, k1: number, x0: ArrayLike<number>, x1: ArrayLike<number>): [Uint32Array, Uint32Array] {
   const n = x0.length
   if (x1.length !== n) throw new InvalidArgumentError(`threefry2x32 needs counter words of one length. Received: lengths=${fmt([x0.length, x1.length])}`)
-  const ks0 = k0 | 0
-  const ks1 = k1 | 0
-  const ks2 = (ks0 ^ ks1 ^ 0x1bd11bda) | 0
-  const ks = [ks0, ks1, ks2]
   const out0 = new Uint32Array(n)
   const out1 = new Uint32Array(n)
-  for (let i = 0; i < n; i++) {
-    let a = ((x0[i]! | 0) + ks0) | 0
-    let b = ((x1[i]! | 0) + ks1) | 0
-    for (let block = 0; block < 5; block++) {
-      const rot = ROTATIONS[block % 2]!
-      for (let r = 0; r < 4; r++) {
-        a = (a + b) | 0
-        b = (b << rot[r]!) | (b >>> (32 - rot[r]!))
-        b ^= a
-      }
-      // key injection after every 4 rounds: ks[(s) % 3], ks[(s+1) % 3] + s with s = block + 1
-      a = (a + ks[(block + 1) % 3]!) | 0
-      b = (b + ks[(block + 2) % 3]! + block + 1) | 0
-    }
-    out0[i] = a
-    out1[i] = b
-  }
+  for (let i = 0; i < n; i++) hashInto(k0, k1, x0[i]!, x1[i]!, out0, out1, i)
   return [out0, out1]
+}
+
+/** One Threefry-2x32-20 block: hashes the counter `(c0, c1)` under key `(k0, k1)` into `out0[i], out1[i]`. */
+function hashInto(k0: number, k1: number, c0: number, c1: number, out0: Uint32Array, out1: Uint32Array, i: number): void {
+  const ks0 = k0 | 0
+  const ks1 = k1 | 0
+  const ks = [ks0, ks1, (ks0 ^ ks1 ^ 0x1bd11bda) | 0]
+  let a = ((c0 | 0) + ks0) | 0
+  let b = ((c1 | 0) + ks1) | 0
+  for (let block = 0; block < 5; block++) {
+    const rot = ROTATIONS[block % 2]!
+    for (let r = 0; r < 4; r++) {
+      a = (a + b) | 0
+      b = (b << rot[r]!) | (b >>> (32 - rot[r]!))
+      b ^= a
+    }
+    // key injection after every 4 rounds: ks[(s) % 3], ks[(s+1) % 3] + s with s = block + 1
+    a = (a + ks[(block + 1) % 3]!) | 0
+    b = (b + ks[(block + 2) % 3]! + block + 1) | 0
+  }
+  out0[i] = a
+  out1[i] = b
+}
+
+/**
+ * Threefry-2x32 with a key per counter (the `threefry2x32` primitive): `keys` and `counts` are flat
+ * `[k0, k1, k0, k1, ...]` / `[c0, c1, ...]` pairs of one length; returns the hashed pairs, flat.
+ *
+ * @example
+ * ```ts
+ * threefryPairs([0, 42, 0, 42], [0, 0, 0, 1]) // the words of jax.random.split(key, 2) for key [0, 42]
+ * ```
+ */
+export function threefryPairs(keys: ArrayLike<number>, counts: ArrayLike<number>): Uint32Array {
+  if (keys.length !== counts.length || keys.length % 2 !== 0) {
+    throw new InvalidArgumentError(`threefryPairs needs keys and counters as word pairs of one length. Received: lengths=${fmt([keys.length, counts.length])}`)
+  }
+  const n = keys.length / 2
+  const out0 = new Uint32Array(n)
+  const out1 = new Uint32Array(n)
+  for (let i = 0; i < n; i++) hashInto(keys[2 * i]!, keys[2 * i + 1]!, counts[2 * i]!, counts[2 * i + 1]!, out0, out1, i)
+  const out = new Uint32Array(2 * n)
+  for (let i = 0; i < n; i++) { out[2 * i] = out0[i]!; out[2 * i + 1] = out1[i]! }
+  return out
 }
 
 function keyWords(key: ArrayLike<number>, where: string): [number, number] {

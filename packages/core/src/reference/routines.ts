@@ -5,7 +5,7 @@
  */
 import { allocTyped, type TypedArray } from '../dtype.js'
 import type { RefImpl, RefTensor } from './types.js'
-import { randomBits, randomUniform } from '../random/threefry.js'
+import { randomBits, randomUniform, threefryPairs } from '../random/threefry.js'
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1)
 
@@ -489,4 +489,9 @@ export const routineImpls = {
     o.set(randomUniform(key!.values, prod(shape), dtype))
     return [o]
   },
-} satisfies { [P in 'cholesky' | 'triangular_solve' | 'lu' | 'qr' | 'eigh' | 'svd' | 'fft' | 'random_bits' | 'random_uniform']: RefImpl<P> }
+  threefry2x32: ([keys, counts], _p, [out]) => {
+    const o = allocTyped(out!.dtype, keys!.values.length)
+    o.set(threefryPairs(keys!.values, counts!.values))
+    return [o]
+  },
+} satisfies { [P in 'cholesky' | 'triangular_solve' | 'lu' | 'qr' | 'eigh' | 'svd' | 'fft' | 'random_bits' | 'random_uniform' | 'threefry2x32']: RefImpl<P> }
