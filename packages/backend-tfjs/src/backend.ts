@@ -11,8 +11,9 @@ import {
 } from '@kx/core'
 import { KernelContext, tfDtype, type HostMemory, type TfDType, type TfjsEngineTraits } from './context.js'
 import { TFJS_PRIM_RULES } from './mapping.js'
-import { TFJS_FUSED_RULES } from './fused.js'
-import { cast, reshape } from './helpers.js'
+import { TFJS_FUSED_RULES, type TfjsFusedRule } from './fused.js'
+import type { TfjsRuleTable } from './rules/types.js'
+import { cast, reshape, sameShape } from './helpers.js'
 import { locateWasmFiles } from './wasm-path.js'
 
 /** The tfjs engines this package runs on. */
@@ -120,6 +121,7 @@ export async function createTfjsBackend(options: TfjsBackendOptions): Promise<Tf
   const traits: TfjsEngineTraits = {
     hostMemory: hostMemoryOf(engine, tfBackend),
     explicitMatmulTranspose: engine === 'wasm',
+    hostElementwise: engine === 'wasm',
     convRhs: 'auto',
     syncRead: true,
     missingKernels: engine === 'wasm' ? WASM_BROKEN : new Set(),
@@ -163,6 +165,10 @@ export interface WrapTfjsBackendOptions {
   /** An initialised tfjs backend instance of that name. */
   readonly tfBackend: KernelBackend
   readonly traits: TfjsEngineTraits
+  /** Rules replacing `TFJS_PRIM_RULES` entries on this engine (kernels of its own, e.g. WGSL programs). */
+  readonly rules?: Partial<TfjsRuleTable>
+  /** Fused rules added to (or replacing) `TFJS_FUSED_RULES`; every key is declared in `capabilities.fused`. */
+  readonly fusedRules?: { readonly [F in FusedOp]?: TfjsFusedRule<F> }
 }
 
 /**
@@ -178,11 +184,17 @@ export interface WrapTfjsBackendOptions {
  * ```
  */
 export function wrapTfjsBackend(o: WrapTfjsBackendOptions): Backend & { numDataIds(): number } {
-  return makeBackend(o.name, o.tfBackendName, o.tfBackend, o.traits)
+  return makeBackend(o.name, o.tfBackendName, o.tfBackend, o.traits, o.rules, o.fusedRules)
 }
 
-function makeBackend(name: string, engine: string, tfBackend: KernelBackend, traits: TfjsEngineTraits): TfjsBackend {
+function makeBackend(
+  name: string, engine: string, tfBackend: KernelBackend, traits: TfjsEngineTraits,
+  ruleOverrides?: Partial<TfjsRuleTable>, fusedOverrides?: { readonly [F in FusedOp]?: TfjsFusedRule<F> },
+): TfjsBackend {
   const ctx = new KernelContext(tfBackend, engine, traits)
+  const rules: TfjsRuleTable = ruleOverrides ? { ...TFJS_PRIM_RULES, ...ruleOverrides } as TfjsRuleTable : TFJS_PRIM_RULES
+  const fusedRules: { readonly [F in FusedOp]?: TfjsFusedRule<F> } = fusedOverrides ? { ...TFJS_FUSED_RULES, ...fusedOverrides } : TFJS_FUSED_RULES
+  const fused: ReadonlySet<FusedOp> = fusedOverrides ? new Set(Object.keys(fusedRules) as FusedOp[]) : FUSED
   const eng = tf.engine()
   let numTensors = 0
   let numBytes = 0
@@ -197,25 +209,35 @@ function makeBackend(name: string, engine: string, tfBackend: KernelBackend, tra
     numBytes += bytesOf(info)
     return t
   }
-  /** Makes kernel outputs match the specs (dtype, then shape), in the same arena. */
-  const conform = (outs: readonly TensorInfo[], specs: readonly OutputSpec[]): TensorInfo[] => specs.map((s, i) => {
-    let t = outs[i]!
-    if (t.dtype !== s.dtype) t = cast(ctx, t, tfDtype(s.dtype))
-    if (t.shape.length !== s.shape.length || t.shape.some((d, j) => d !== s.shape[j])) t = reshape(ctx, t, s.shape)
-    return t
-  })
-  const runInArena = (f: () => TensorInfo[] | null, specs: readonly OutputSpec[]): unknown[] | null => {
-    const mark = ctx.begin()
+  /** Makes kernel outputs match the specs (dtype, then shape), in the same arena (in place). */
+  const conform = (outs: TensorInfo[], specs: readonly OutputSpec[]): TensorInfo[] => {
+    for (let i = 0; i < specs.length; i++) {
+      const s = specs[i]!
+      let t = outs[i]!
+      if (t.dtype !== s.dtype) t = cast(ctx, t, tfDtype(s.dtype))
+      if (!sameShape(t.shape, s.shape)) t = reshape(ctx, t, s.shape)
+      outs[i] = t
+    }
+    return outs
+  }
+  /** Ends a rule's call: conforms its outputs, frees its intermediates, hands the outputs to tfjs. */
+  const finish = (mark: number, r: TensorInfo[] | null, specs: readonly OutputSpec[]): unknown[] | null => {
     let outs: TensorInfo[]
     try {
-      const r = f()
       if (r === null) { ctx.end(mark, []); return null }
       outs = ctx.end(mark, conform(r, specs))
     } catch (e) {
       ctx.abort(mark)
       throw e
     }
-    return outs.map(own)
+    const ids = new Array<unknown>(outs.length)
+    for (let i = 0; i < outs.length; i++) ids[i] = own(outs[i]!)
+    return ids
+  }
+  const infosOf = (inputs: readonly BackendTensor[]): TfTensor[] => {
+    const infos = new Array<TfTensor>(inputs.length)
+    for (let i = 0; i < inputs.length; i++) infos[i] = inputs[i]!.dataId as TfTensor
+    return infos
   }
   const readValues = (t: BackendTensor): TypedArray => {
     const values = tfBackend.readSync((t.dataId as TfTensor).dataId) as TypedArray
@@ -230,7 +252,7 @@ function makeBackend(name: string, engine: string, tfBackend: KernelBackend, tra
     name,
     engine: engine as TfjsEngineName,
     tfBackend,
-    capabilities: { dtypes: DTYPES, syncRead: traits.syncRead, training: true, fused: FUSED, compilesGraphs: false },
+    capabilities: { dtypes: DTYPES, syncRead: traits.syncRead, training: true, fused, compilesGraphs: false },
     upload(values, shape, dtype) {
       if (!DTYPES.has(dtype)) {
         throw new DTypeError(`Backend "${name}" does not support dtype ${dtype}. Use one it supports (float32, int32, bool) or a backend that has ${dtype}, such as "reference". Received: dtype=${dtype}`)
@@ -253,14 +275,21 @@ function makeBackend(name: string, engine: string, tfBackend: KernelBackend, tra
       t.dispose()
     },
     run<P extends BackendPrim>(prim: P, inputs: readonly BackendTensor[], params: BackendPrimParams[P], outputs: readonly OutputSpec[]): unknown[] {
-      const infos = inputs.map((t) => t.dataId as TfTensor)
-      return runInArena(() => TFJS_PRIM_RULES[prim](ctx, infos, params, outputs), outputs)!
+      // NOTE: no closures here: this runs once per eager op.
+      const infos = infosOf(inputs)
+      const mark = ctx.begin()
+      let r: TensorInfo[]
+      try { r = rules[prim](ctx, infos, params, outputs) } catch (e) { ctx.abort(mark); throw e }
+      return finish(mark, r, outputs)!
     },
     runFused<F extends FusedOp>(op: F, inputs: readonly BackendTensor[], params: FusedParams[F], outputs: readonly OutputSpec[]): unknown[] | null {
-      const rule = TFJS_FUSED_RULES[op]
+      const rule = fusedRules[op]
       if (!rule) return null
-      const infos = inputs.map((t) => t.dataId as TfTensor)
-      return runInArena(() => rule(ctx, infos, params, outputs), outputs)
+      const infos = infosOf(inputs)
+      const mark = ctx.begin()
+      let r: TensorInfo[] | null
+      try { r = rule(ctx, infos, params, outputs) } catch (e) { ctx.abort(mark); throw e }
+      return finish(mark, r, outputs)
     },
     memory: () => ({ numTensors, numBytes }),
     wasmHeapBytes: () => (engine === 'wasm' ? ((tfBackend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : 0),

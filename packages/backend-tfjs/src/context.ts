@@ -27,6 +27,9 @@ export interface TfjsEngineTraits {
   readonly hostMemory?: HostMemory
   /** Engine bugs the rules work around (each found by the conformance kit). */
   readonly quirks?: TfjsQuirks
+  /** Run same-shape comparisons and select as JS loops over `hostMemory` (tfjs-wasm's kernels for
+   * them are generic broadcasting loops, ~10× slower than a JS loop). */
+  readonly hostElementwise?: boolean
 }
 
 /** Known tfjs engine bugs, by engine. */
@@ -40,6 +43,8 @@ export interface TfjsQuirks {
   readonly minMaxDropsNaN?: boolean
   /** Sign(NaN) is 0 (both engines). */
   readonly signDropsNaN?: boolean
+  /** Transpose of int32 / bool at rank ≥ 3 fails to compile its shader and yields zeros (tfjs-webgpu). */
+  readonly intTransposeBroken?: boolean
 }
 
 /** Engine buffers as typed arrays, without copies. */
@@ -96,6 +101,8 @@ export class KernelContext implements TfjsKernelContext {
   private arena: TensorInfo[] = []
   private readonly uniform = new WeakMap<object, number>()
   private readonly weightKeys = new WeakMap<object, string>()
+  private readonly fills = new Map<string, TypedArray>()
+  private fillElements = 0
   private readonly kernelCache = new Map<string, ((args: { inputs: unknown; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo | TensorInfo[]) | null>()
 
   constructor(readonly backend: KernelBackend, readonly backendName: string, readonly traits: TfjsEngineTraits) {}
@@ -131,9 +138,31 @@ export class KernelContext implements TfjsKernelContext {
 
   constant(value: number, dtype: TfDType, shape: readonly number[] = []): TensorInfo {
     const n = shape.reduce((a, b) => a * b, 1)
+    if (!this.traits.hostMemory && n > 1) {
+      // NOTE: device engines (webgpu) copy host values when a kernel first needs them and never write
+      // them: constants of one value and size share one array (no fill, no garbage per call).
+      const info: TensorInfo = { dataId: this.backend.write(this.filled(value, dtype, n) as Float32Array, shape.slice(), dtype), shape: shape.slice(), dtype }
+      this.arena.push(info)
+      this.markUniform(info, this.filled(value, dtype, n)[0] as number)
+      return info
+    }
     const values = new CTOR[dtype](n)
     values.fill(value)
     return this.upload(values, shape, dtype)
+  }
+
+  /** A shared host array of `n` copies of `value` (cleared past ~16M elements held). */
+  private filled(value: number, dtype: TfDType, n: number): TypedArray {
+    const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}:${n}`
+    let v = this.fills.get(key)
+    if (!v) {
+      if (this.fillElements + n > 1 << 24) { this.fills.clear(); this.fillElements = 0 }
+      v = new CTOR[dtype](n)
+      v.fill(value)
+      this.fills.set(key, v)
+      this.fillElements += n
+    }
+    return v
   }
 
   upload(values: TypedArray, shape: readonly number[], dtype: TfDType): TensorInfo {
@@ -147,6 +176,8 @@ export class KernelContext implements TfjsKernelContext {
     const dataId = this.backend.write(own as Float32Array, shape.slice(), dtype)
     const info: TensorInfo = { dataId, shape: shape.slice(), dtype }
     this.arena.push(info)
+    // A one-element upload (the scalar of `full`) is a known constant: broadcasts of it stay uniform.
+    if (own.length === 1) this.markUniform(info, own[0] as number)
     return info
   }
 

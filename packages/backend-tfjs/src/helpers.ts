@@ -10,7 +10,12 @@ import type { TfDType, TfjsKernelContext } from './context.js'
 export const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1)
 /** `[0, n)`. */
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+/** Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 export function reshape(ctx: TfjsKernelContext, x: TensorInfo, shape: readonly number[]): TensorInfo {
   if (sameShape(x.shape, shape)) return x
@@ -19,7 +24,22 @@ export function reshape(ctx: TfjsKernelContext, x: TensorInfo, shape: readonly n
 
 export function transpose(ctx: TfjsKernelContext, x: TensorInfo, perm: readonly number[]): TensorInfo {
   if (perm.every((p, i) => p === i)) return x
+  if (x.dtype !== 'float32' && perm.length >= 3 && ctx.traits.quirks?.intTransposeBroken) return transposeViaFloat(ctx, x, perm)
   return ctx.kernel('Transpose', { x }, { perm: perm.slice() })
+}
+
+/**
+ * int32 / bool transposed as float32, exactly: bool is 0/1; int32 is split into 16-bit halves (each exact in
+ * float32), transposed, and joined with int32 arithmetic (which wraps like the original bits).
+ */
+function transposeViaFloat(ctx: TfjsKernelContext, x: TensorInfo, perm: readonly number[]): TensorInfo {
+  const t = (v: TensorInfo): TensorInfo => ctx.kernel('Transpose', { x: ctx.kernel('Cast', { x: v }, { dtype: 'float32' }) }, { perm: perm.slice() })
+  const toInt = (v: TensorInfo): TensorInfo => ctx.kernel('Cast', { x: v }, { dtype: 'int32' })
+  if (x.dtype === 'bool') return cast(ctx, t(x), 'bool')
+  const base = ctx.constant(65536, 'int32')
+  const hi = ctx.kernel('FloorDiv', { a: x, b: base })
+  const lo = ctx.kernel('Sub', { a: x, b: ctx.kernel('Multiply', { a: hi, b: base }) })
+  return ctx.kernel('Add', { a: ctx.kernel('Multiply', { a: toInt(t(hi)), b: base }), b: toInt(t(lo)) })
 }
 
 /** Casts with kx's semantics: to bool is `x != 0` (the wasm Cast kernel would wrap modulo 256). */
@@ -31,7 +51,14 @@ export function cast(ctx: TfjsKernelContext, x: TensorInfo, dtype: TfDType): Ten
 
 export const unary = (ctx: TfjsKernelContext, name: string, x: TensorInfo): TensorInfo => ctx.kernel(name, { x })
 export const binary = (ctx: TfjsKernelContext, name: string, a: TensorInfo, b: TensorInfo): TensorInfo => ctx.kernel(name, { a, b })
-export const select = (ctx: TfjsKernelContext, condition: TensorInfo, t: TensorInfo, e: TensorInfo): TensorInfo => ctx.kernel('Select', { condition, t, e })
+export function select(ctx: TfjsKernelContext, condition: TensorInfo, t: TensorInfo, e: TensorInfo): TensorInfo {
+  // NOTE: tfjs-webgpu's Select takes rank ≤ 4; same-shape operands select elementwise, so flatten them.
+  if (t.shape.length > 4 && sameShape(condition.shape, t.shape) && sameShape(e.shape, t.shape)) {
+    const n = [prod(t.shape)]
+    return reshape(ctx, ctx.kernel('Select', { condition: reshape(ctx, condition, n), t: reshape(ctx, t, n), e: reshape(ctx, e, n) }), t.shape)
+  }
+  return ctx.kernel('Select', { condition, t, e })
+}
 
 /** `x[begin : begin + size]` with unit strides. */
 export function slice(ctx: TfjsKernelContext, x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
@@ -176,18 +203,23 @@ export function broadcastInDim(ctx: TfjsKernelContext, x: TensorInfo, shape: rea
   }
   const r = shape.map(() => 1)
   ds.forEach((d, i) => { r[d] = y.shape[i]! })
-  y = reshape(ctx, y, r)
   const reps = shape.map((s, i) => (r[i] === s ? 1 : s))
-  if (reps.every((v) => v === 1)) return y
+  if (reps.every((v) => v === 1)) return reshape(ctx, y, r)
   const dt = y.dtype as TfDType
   if (prod(shape) === 0) return ctx.constant(0, dt, shape)
   const host = ctx.traits.hostMemory
+  const u = ctx.uniformOf(y)
+  // NOTE: device engines (webgpu) upload host data lazily: a broadcast constant costs no kernel, and no
+  // transfer at all when consumers take it as a scalar (see `scalarOperands`).
+  if (!host && u !== undefined) return ctx.constant(u, dt, shape)
   if (host) {
+    // NOTE: y's dims are in output order already, so its storage is that of shape `r` (no Reshape).
     const out = ctx.allocHost(shape, dt)
     broadcastInto(out.values, host.view(y), r, shape)
     if (prod(r) === 1) ctx.markUniform(out.info, out.values[0] as number)
     return out.info
   }
+  y = reshape(ctx, y, r)
   const isBool = dt === 'bool'
   const tiled = ctx.kernel('Tile', { x: isBool ? cast(ctx, y, 'int32') : y }, { reps })
   return isBool ? cast(ctx, tiled, 'bool') : tiled

@@ -175,4 +175,5 @@ export const CASES: readonly Case[] = [
   c('fft', [f([2, 8]), f([2, 8])], { fftType: 'fft', fftLengths: [8] }, { tol: 1e-4 }),
   c('random_uniform', [i32([2], 'key')], { shape: [3, 4], dtype: 'float32' }),
   c('random_bits', [i32([2], 'key')], { shape: [5] }),
+  c('threefry2x32', [i32([3, 2]), i32([3, 2])], E),
 ]

@@ -4,6 +4,7 @@ import type { BinaryPrim, ComparePrim, UnaryPrim } from '@kx/core'
 import type { TfDType, TfjsKernelContext } from '../context.js'
 import { binary, cast, select, unary } from '../helpers.js'
 import { hostRule, type TfjsRule, type TfjsRuleTable } from './types.js'
+import { hostCompare, hostSelect } from './host-loops.js'
 
 type Fn1 = (ctx: TfjsKernelContext, x: TensorInfo) => TensorInfo
 const k1 = (name: string): Fn1 => (ctx, x) => unary(ctx, name, x)
@@ -38,9 +39,29 @@ const k2 = (name: string): Fn2 => (ctx, a, b) => binary(ctx, name, a, b)
 /** Picks a kernel by operand dtype: bool operands use the logical kernels. */
 const boolOr = (num: string, bool: string): Fn2 => (ctx, a, b) => binary(ctx, a.dtype === 'bool' ? bool : num, a, b)
 
+/**
+ * `floor(A / B)` for non-negative int32, exact on every engine: tfjs-wasm's FloorDiv divides in float32, which is
+ * off by up to |A|·2⁻²⁴ (< 256), so the estimate's remainder is corrected by one more (now small) division and a
+ * final ±1 step.
+ */
+function exactFloorDiv(ctx: TfjsKernelContext, A: TensorInfo, B: TensorInfo): TensorInfo {
+  const q0 = binary(ctx, 'FloorDiv', A, B)
+  const q1 = binary(ctx, 'Add', q0, binary(ctx, 'FloorDiv', binary(ctx, 'Sub', A, binary(ctx, 'Multiply', q0, B)), B))
+  const r1 = binary(ctx, 'Sub', A, binary(ctx, 'Multiply', q1, B))
+  const up = cast(ctx, binary(ctx, 'GreaterEqual', r1, B), 'int32')
+  const down = cast(ctx, binary(ctx, 'Less', r1, ctx.constant(0, 'int32')), 'int32')
+  return binary(ctx, 'Sub', binary(ctx, 'Add', q1, up), down)
+}
+
+/** int32 |x| in integer arithmetic (tfjs-cpu's Abs goes through float32, rounding values above 2²⁴). */
+function intAbs(ctx: TfjsKernelContext, x: TensorInfo): TensorInfo {
+  const zero = ctx.constant(0, 'int32')
+  return select(ctx, binary(ctx, 'Less', x, zero), binary(ctx, 'Sub', zero, x), x)
+}
+
 /** Integer division truncating toward zero, and XLA's `x / 0 = -1`. */
 const intDiv: Fn2 = (ctx, a, b) => {
-  const q = binary(ctx, 'FloorDiv', unary(ctx, 'Abs', a), unary(ctx, 'Abs', b))
+  const q = exactFloorDiv(ctx, intAbs(ctx, a), intAbs(ctx, b))
   const signed = binary(ctx, 'Multiply', q, binary(ctx, 'Multiply', unary(ctx, 'Sign', a), unary(ctx, 'Sign', b)))
   return select(ctx, binary(ctx, 'Equal', b, ctx.constant(0, 'int32')), ctx.constant(-1, 'int32', a.shape), signed)
 }
@@ -98,14 +119,30 @@ function unaryRule<P extends UnaryPrim>(p: P): TfjsRule<P> {
   if (!f) return hostRule(p)
   return (ctx, [x]) => [f(ctx, x!)]
 }
+/** Binary kernels that broadcast a scalar operand themselves (float32 `div` is RealDiv). */
+const SCALAR_OK: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', ...Object.keys(COMPARE)])
+
+/**
+ * On engines without host memory (webgpu), a uniform operand (a broadcast constant) is passed as a
+ * scalar: the kernel broadcasts it, and the full-size constant is never uploaded.
+ */
+function scalarOperands(ctx: TfjsKernelContext, p: string, a: TensorInfo, b: TensorInfo): [TensorInfo, TensorInfo] {
+  if (ctx.traits.hostMemory || !SCALAR_OK.has(p) || a.dtype === 'bool' || (p === 'div' && a.dtype !== 'float32')) return [a, b]
+  const ua = ctx.uniformOf(a)
+  const ub = ctx.uniformOf(b)
+  if ((ua === undefined) === (ub === undefined) || a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return [a, b]
+  return ub !== undefined ? [a, ctx.constant(ub, b.dtype as TfDType)] : [ctx.constant(ua!, a.dtype as TfDType), b]
+}
+
 function binaryRule<P extends BinaryPrim>(p: P): TfjsRule<P> {
   const f = BINARY[p]
   if (!f) return hostRule(p)
-  return (ctx, [a, b]) => [f(ctx, a!, b!)]
+  // NOTE: no destructuring or spread: this runs on every binary op.
+  return (ctx, inputs) => { const ab = scalarOperands(ctx, p, inputs[0]!, inputs[1]!); return [f(ctx, ab[0], ab[1])] }
 }
 function compareRule<P extends ComparePrim>(p: P): TfjsRule<P> {
   const name = COMPARE[p]
-  return (ctx, [a, b]) => [binary(ctx, name, a!, b!)]
+  return (ctx, [a, b]) => [hostCompare(ctx, p, a!, b!) ?? binary(ctx, name, ...scalarOperands(ctx, p, a!, b!))]
 }
 
 const mapKeys = <K extends string, V>(keys: readonly K[], f: (k: K) => V): Record<K, V> => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, V>
@@ -114,7 +151,7 @@ export const elementwiseRules = {
   ...(mapKeys(Object.keys(UNARY) as UnaryPrim[], unaryRule) as { [P in UnaryPrim]: TfjsRule<P> }),
   ...(mapKeys(Object.keys(BINARY) as BinaryPrim[], binaryRule) as { [P in BinaryPrim]: TfjsRule<P> }),
   ...(mapKeys(Object.keys(COMPARE) as ComparePrim[], compareRule) as { [P in ComparePrim]: TfjsRule<P> }),
-  select_n: (ctx, [pred, onFalse, onTrue]) => [select(ctx, pred!, onTrue!, onFalse!)],
+  select_n: (ctx, [pred, onFalse, onTrue]) => [hostSelect(ctx, pred!, onTrue!, onFalse!) ?? select(ctx, pred!, onTrue!, onFalse!)],
   convert_element_type: (ctx, [x], { newDtype }) => [cast(ctx, x!, newDtype as TfDType)],
   bitcast_convert_type: hostRule('bitcast_convert_type'),
 } satisfies Partial<TfjsRuleTable>

@@ -2,8 +2,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { ReducePrim } from '@kx/core'
 import type { TfDType, TfjsKernelContext } from '../context.js'
-import { binary, cast, highest, lowest, prod, slice } from '../helpers.js'
+import { binary, cast, highest, lowest, prod, range, slice, transpose } from '../helpers.js'
 import { hostRule, type TfjsRule, type TfjsRuleTable } from './types.js'
+import { hostSum } from './host-loops.js'
 
 /** Kernel and attribute name of each reduction, by operand kind; null means the host runs it. */
 const REDUCE: { [P in ReducePrim]: { num: string | null; bool: string; axisAttr: string; identity: (d: TfDType) => number } } = {
@@ -13,6 +14,16 @@ const REDUCE: { [P in ReducePrim]: { num: string | null; bool: string; axisAttr:
   reduce_prod: { num: 'Prod', bool: 'All', axisAttr: 'axis', identity: () => 1 },
   reduce_and: { num: null, bool: 'All', axisAttr: 'axis', identity: () => 1 },
   reduce_or: { num: null, bool: 'Any', axisAttr: 'axis', identity: () => 0 },
+}
+
+/**
+ * `x` with `axes` moved last, and their new positions, where the engine's own transposes of ints / bools are
+ * broken (tfjs-webgpu transposes inside reductions over leading axes): ours (`transpose`) are not.
+ */
+function axesLast(ctx: TfjsKernelContext, x: TensorInfo, axes: readonly number[]): [TensorInfo, number[]] {
+  const rest = range(x.shape.length).filter((d) => !axes.includes(d))
+  if (!ctx.traits.quirks?.intTransposeBroken || x.shape.length < 3 || axes.every((a, i) => a === rest.length + i)) return [x, axes.slice()]
+  return [transpose(ctx, x, [...rest, ...axes]), axes.map((_, i) => rest.length + i)]
 }
 
 function reduceRule<P extends ReducePrim>(p: P): TfjsRule<P> {
@@ -28,8 +39,10 @@ function reduceRule<P extends ReducePrim>(p: P): TfjsRule<P> {
     const out = outputs[0]!
     // NOTE: an empty operand reduces to the identity; wasm would leave its output uninitialised.
     if (prod(x.shape) === 0) return [ctx.constant(spec.identity(x.dtype as TfDType), x.dtype as TfDType, out.shape)]
+    if (p === 'reduce_sum') { const s = hostSum(ctx, x, axes, out.shape); if (s) return [s] }
     const attr = p === 'reduce_max' && bool ? 'axis' : spec.axisAttr
-    return [ctx.kernel(name, { x }, { [attr]: axes.slice(), keepDims: false })]
+    const [y, last] = x.dtype === 'float32' ? [x, axes.slice()] : axesLast(ctx, x, axes)
+    return [ctx.kernel(name, { x: y }, { [attr]: last, keepDims: false })]
   }
 }
 
@@ -68,7 +81,8 @@ function scanRule(kernel: 'Cumsum' | 'Cumprod', prim: 'cumsum' | 'cumprod'): Tfj
 /** argmax/argmin with NumPy's rules: the first extreme wins, and the first NaN beats everything
  * (tfjs's kernels skip NaN), so rows holding a NaN take the index of their first NaN. */
 function argRule(kernel: 'ArgMax' | 'ArgMin'): TfjsRule<'argmax' | 'argmin'> {
-  return (ctx, [x], { axis }, [out]) => {
+  return (ctx, [x0], { axis: axis0 }, [out]) => {
+    const [x, [axis]] = [...axesLast(ctx, x0!, [axis0])] as [TensorInfo, [number]]
     // NOTE: bool operands compare as 0/1; tfjs's argmax kernels take numbers only.
     let y = ctx.kernel(kernel, { x: x!.dtype === 'bool' ? cast(ctx, x!, 'int32') : x! }, { axis })
     if (x!.dtype === 'float32' && prod(x!.shape) > 0) {

@@ -12,4 +12,5 @@ export const routineRules = {
   // NOTE: core's threefry runs on the host for every backend, so bits are identical everywhere.
   random_bits: hostRule('random_bits'),
   random_uniform: hostRule('random_uniform'),
+  threefry2x32: hostRule('threefry2x32'),
 } satisfies Partial<TfjsRuleTable>
