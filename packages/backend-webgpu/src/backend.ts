@@ -6,9 +6,15 @@
 /// <reference types="@webgpu/types" />
 import * as tf from '@tensorflow/tfjs-core'
 import type { KernelBackend } from '@tensorflow/tfjs-core'
-import { BackendMissingError, fmt, type Backend } from '@kx/core'
-import { wrapTfjsBackend } from '@kx/backend-tfjs'
+import { BackendMissingError, Tensor, fmt, tidy, type Backend } from '@kx/core'
+import { wrapTfjsBackend, type TfjsRuleTable } from '@kx/backend-tfjs'
 import { KX_WEBGPU, registerKxWebGPUKernels } from './kernels.js'
+import { randomUniformRule, threefry2x32Rule } from './random.js'
+import { erfInvRule } from './special.js'
+import { WEBGPU_FUSED_RULES } from './fused.js'
+
+/** Primitive rules of this engine replacing backend-tfjs's (host fallbacks that need sync reads). */
+const WEBGPU_RULES: Partial<TfjsRuleTable> = { random_uniform: randomUniformRule, threefry2x32: threefry2x32Rule, erf_inv: erfInvRule }
 
 /** Options of `createWebGPUBackend`. */
 export interface WebGPUBackendOptions {
@@ -73,6 +79,28 @@ export interface WebGPUBackend extends Backend {
   memory(): WebGPUMemory
   /** Live tfjs data buffers (kx's and any tfjs user's). */
   numDataIds(): number
+  /**
+   * Compiles the shaders `run` uses ahead of the first real call, so that call does not stall on shader
+   * compilation. By default `run` is executed once (its outputs are disposed) and the queue drained: every
+   * pipeline is compiled and first-dispatched. With `compileOnly` the kernels are only compiled, in parallel
+   * (tfjs's `WEBGPU_ENGINE_COMPILE_ONLY`), not run: faster where the driver compiles at pipeline creation,
+   * but on Mesa lavapipe the real compile still happens at the first dispatch. `run` must not read tensor
+   * values (use `model.apply(x)`, not `predict`).
+   *
+   * @example
+   * ```ts
+   * const { pipelines, ms } = await backend.warmup(() => model.apply(zeros([1, 28, 28, 1])))
+   * ```
+   */
+  warmup(run: () => unknown, options?: { readonly compileOnly?: boolean }): Promise<WebGPUWarmup>
+}
+
+/** What `warmup` compiled. */
+export interface WebGPUWarmup {
+  /** Shader pipelines compiled by this call (already cached ones excluded). */
+  readonly pipelines: number
+  /** Wall time of the call, in ms. */
+  readonly ms: number
 }
 
 interface EngineInternals {
@@ -83,6 +111,18 @@ interface EngineInternals {
 interface TfWebGPU extends KernelBackend {
   device: GPUDevice
   memory(): { unreliable: boolean; numBytesInGPU: number; numBytesAllocatedInGPU: number }
+  pipelineCache: Record<string, unknown>
+  checkCompileCompletionAsync(): Promise<void>
+  ensureCommandEncoderReady(): void
+  endComputePassEncoder(): void
+  submitQueue(): void
+}
+
+/** Disposes every kx tensor in a returned value (arrays and plain objects walked). */
+function disposeAll(v: unknown): void {
+  if (v instanceof Tensor) v.dispose()
+  else if (Array.isArray(v)) v.forEach(disposeAll)
+  else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) Object.values(v).forEach(disposeAll)
 }
 
 interface Shared { tfBackend: TfWebGPU; features: WebGPUFeatures; device: GPUDevice }
@@ -173,7 +213,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     name: options.name ?? 'webgpu',
     tfBackendName: KX_WEBGPU,
     tfBackend,
-    traits: { explicitMatmulTranspose: false, syncRead: false, convRhs: 'auto', quirks: { signDropsNaN: true } },
+    traits: { explicitMatmulTranspose: false, syncRead: false, convRhs: 'auto', quirks: { signDropsNaN: true, intTransposeBroken: true } },
+    rules: WEBGPU_RULES,
+    fusedRules: WEBGPU_FUSED_RULES,
   })
   const baseMemory = base.memory!.bind(base)
   return {
@@ -184,6 +226,26 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     memory(): WebGPUMemory {
       const m = tfBackend.memory()
       return { ...baseMemory(), gpuBytesUsed: m.numBytesInGPU, gpuBytesAllocated: m.numBytesAllocatedInGPU }
+    },
+    async warmup(run: () => unknown, options: { readonly compileOnly?: boolean } = {}): Promise<WebGPUWarmup> {
+      const t0 = performance.now()
+      const before = Object.keys(tfBackend.pipelineCache).length
+      if (options.compileOnly) {
+        const env = tf.env()
+        // NOTE: a process-wide tfjs flag; `run` is synchronous, so nothing else dispatches while it is set.
+        env.set('WEBGPU_ENGINE_COMPILE_ONLY', true)
+        let out: unknown
+        try { out = tidy(run) } finally { env.set('WEBGPU_ENGINE_COMPILE_ONLY', false) }
+        disposeAll(out)
+        await tfBackend.checkCompileCompletionAsync()
+      } else {
+        disposeAll(tidy(run))
+        tfBackend.ensureCommandEncoderReady()
+        tfBackend.endComputePassEncoder()
+        tfBackend.submitQueue()
+        await device.queue.onSubmittedWorkDone()
+      }
+      return { pipelines: Object.keys(tfBackend.pipelineCache).length - before, ms: performance.now() - t0 }
     },
   }
 }

@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { createWebGPUBackend } from './backend.js'
-export type { WebGPUBackend, WebGPUBackendOptions, WebGPUFeatures, WebGPUMemory } from './backend.js'
+export type { WebGPUBackend, WebGPUBackendOptions, WebGPUFeatures, WebGPUMemory, WebGPUWarmup } from './backend.js'

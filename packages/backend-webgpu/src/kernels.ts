@@ -5,6 +5,9 @@
  */
 import { getKernel, getKernelsForBackend, registerKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { webgpu_util as WebGPUUtil } from '@tensorflow/tfjs-backend-webgpu'
+import { KX_RANDOM_UNIFORM, KX_THREEFRY_PAIRS, THREEFRY_PAIRS_WGSL, THREEFRY_UNIFORM_WGSL } from './random.js'
+import { ERF_INV_WGSL, KX_ERF_INV } from './special.js'
+import { KX_LAYER_NORM, layerNormWgsl } from './fused.js'
 
 /** The tfjs backend name the fixed kernel set is registered under. */
 export const KX_WEBGPU = 'kx-webgpu'
@@ -13,25 +16,29 @@ interface Program {
   variableNames: string[]; outputShape: number[]; shaderKey: string; size: boolean
   dispatchLayout: { x: number[] }; dispatch: [number, number, number]; workgroupSize: [number, number, number]
   getUserCode(): string
+  uniforms?: string
 }
 interface RunsPrograms extends KernelBackend {
-  runWebGPUProgram(program: Program, inputs: TensorInfo[], outputDtype: string): TensorInfo
+  runWebGPUProgram(program: Program, inputs: TensorInfo[], outputDtype: string, uniforms?: { type: string; data: number[] }[]): TensorInfo
 }
 type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo
 
-/** Elementwise int32/bool → float32 conversion. */
-function toFloatProgram(webgpu_util: typeof WebGPUUtil, shape: number[]): Program {
+/** A flat elementwise program: one invocation per output element, `main(index)` in `code`. */
+function flatProgram(webgpu_util: typeof WebGPUUtil, shape: number[], shaderKey: string, code: string): Program {
   const dispatchLayout = webgpu_util.flatDispatchLayout(shape)
   const workgroupSize: [number, number, number] = [64, 1, 1]
   return {
-    variableNames: ['A'], outputShape: shape, shaderKey: 'kx_to_float', size: true, dispatchLayout, workgroupSize,
+    variableNames: ['A'], outputShape: shape, shaderKey, size: true, dispatchLayout, workgroupSize,
     dispatch: webgpu_util.computeDispatch(dispatchLayout, shape, workgroupSize),
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) { setOutputAtIndex(index, f32(getAByOutputIndex(index))); }
-      }`,
+    getUserCode: () => code,
   }
 }
+
+/** Elementwise int32/bool → float32 conversion. */
+const toFloatProgram = (webgpu_util: typeof WebGPUUtil, shape: number[]): Program => flatProgram(webgpu_util, shape, 'kx_to_float', `
+      fn main(index : i32) {
+        if (index < uniforms.size) { setOutputAtIndex(index, f32(getAByOutputIndex(index))); }
+      }`)
 
 const original = (name: string): KernelFn => getKernel(name, 'webgpu')!.kernelFunc as unknown as KernelFn
 
@@ -123,6 +130,7 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
     backend.disposeData(p.dataId)
     return out
   }
+  const select = original('Select')
   const pow = original('Pow')
   const round = original('Round')
   return {
@@ -154,6 +162,18 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
       backend.disposeData(t.dataId)
       return out
     },
+    // NOTE: tfjs-webgpu's SelectProgram does not compile for a rank-0 condition (`getC()` called with an
+    // index): one-element selects run on shape [1] and are reshaped back.
+    Select: ({ inputs, backend, attrs }) => {
+      const { condition, t, e } = inputs as { condition: TensorInfo; t: TensorInfo; e: TensorInfo }
+      if (condition.shape.length > 0 || t.shape.reduce((a, b) => a * b, 1) !== 1) return select({ inputs, backend, attrs })
+      const one = (x: TensorInfo): TensorInfo => reshape({ inputs: { x }, backend, attrs: { shape: [1] } })
+      const parts = [one(condition), one(t), one(e)]
+      const r = select({ inputs: { condition: parts[0]!, t: parts[1]!, e: parts[2]! }, backend, attrs })
+      const out = reshape({ inputs: { x: r }, backend, attrs: { shape: t.shape.slice() } })
+      for (const p of [...parts, r]) backend.disposeData(p.dataId)
+      return out
+    },
     Cumsum: scan('Cumsum'),
     Cumprod: scan('Cumprod'),
   }
@@ -170,4 +190,31 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil): void {
     const kernelFunc = (fixed[k.kernelName] ?? k.kernelFunc) as typeof k.kernelFunc
     if (!getKernel(k.kernelName, KX_WEBGPU)) registerKernel({ ...k, backendName: KX_WEBGPU, kernelFunc })
   }
+  const randomUniform: KernelFn = ({ inputs, backend, attrs }) => {
+    const shape = (attrs['shape'] as number[]).slice()
+    return (backend as RunsPrograms).runWebGPUProgram(flatProgram(util, shape, 'kx_threefry_uniform', THREEFRY_UNIFORM_WGSL), [inputs['key']!], 'float32')
+  }
+  const erfInv: KernelFn = ({ inputs, backend }) => {
+    const x = inputs['x']!
+    return (backend as RunsPrograms).runWebGPUProgram(flatProgram(util, x.shape.slice(), 'kx_erf_inv', ERF_INV_WGSL), [x], 'float32')
+  }
+  const threefryPairs: KernelFn = ({ inputs, backend }) => {
+    const { keys, counts } = inputs as { keys: TensorInfo; counts: TensorInfo }
+    const program = flatProgram(util, keys.shape.slice(), 'kx_threefry_pairs', THREEFRY_PAIRS_WGSL)
+    program.variableNames = ['A', 'B']
+    return (backend as RunsPrograms).runWebGPUProgram(program, [keys, counts], 'int32')
+  }
+  const layerNorm: KernelFn = ({ inputs, backend, attrs }) => {
+    const { x, gamma, beta } = inputs as { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo }
+    const [rows, depth] = x.shape as [number, number]
+    const program = flatProgram(util, [rows], `kx_layer_norm_${gamma ? 'g' : ''}${beta ? 'b' : ''}`, layerNormWgsl(!!gamma, !!beta))
+    Object.assign(program, { outputShape: x.shape.slice(), size: false, uniforms: 'rows : i32, depth : i32, eps : f32,' })
+    program.variableNames = ['X', ...(gamma ? ['G'] : []), ...(beta ? ['B'] : [])]
+    const uniforms = [{ type: 'int32', data: [rows] }, { type: 'int32', data: [depth] }, { type: 'float32', data: [attrs['epsilon'] as number] }]
+    return (backend as RunsPrograms).runWebGPUProgram(program, [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])], 'float32', uniforms)
+  }
+  registerKernel({ kernelName: KX_LAYER_NORM, backendName: KX_WEBGPU, kernelFunc: layerNorm as never })
+  registerKernel({ kernelName: KX_RANDOM_UNIFORM, backendName: KX_WEBGPU, kernelFunc: randomUniform as never })
+  registerKernel({ kernelName: KX_THREEFRY_PAIRS, backendName: KX_WEBGPU, kernelFunc: threefryPairs as never })
+  registerKernel({ kernelName: KX_ERF_INV, backendName: KX_WEBGPU, kernelFunc: erfInv as never })
 }

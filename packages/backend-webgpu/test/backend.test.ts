@@ -1,7 +1,7 @@
 /** The webgpu backend itself: probe, async reads, GPU memory accounting, registration with core. */
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { Tensor, lax, registerBackend, setBackend, ready, removeBackend } from '@kx/core'
+import { DTypeError, Tensor, lax, registerBackend, setBackend, ready, removeBackend } from '@kx/core'
 import { createWebGPUBackend } from '../src/index.js'
 import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
 
@@ -49,6 +49,43 @@ describe.runIf(webgpuAvailable('backend-webgpu backend'))('webgpu backend', () =
     expect(tf.memory().numTensors).toBe(before + 1)
     x.dispose()
   }, GPU_TIMEOUT)
+
+  it('warmup compiles a function\'s shaders ahead of the first call, and leaks nothing', async () => {
+    const x = up([0.5, -1, 2, 3], [2, 2])
+    const f = (): Tensor => lax.unary('expm1', lax.binary('atan2', lax.mul(x, x), x))
+    const m0 = b.memory().numTensors
+    const first = await b.warmup(f)
+    expect(first.pipelines).toBeGreaterThan(0)
+    expect(b.memory().numTensors).toBe(m0)
+    // Everything f needs is compiled now: a second warm-up (either kind) finds nothing new.
+    expect((await b.warmup(f)).pipelines).toBe(0)
+    expect((await b.warmup(f, { compileOnly: true })).pipelines).toBe(0)
+    const g = (): Tensor => lax.unary('log1p', lax.abs(lax.sub(x, lax.exp(x))))
+    expect((await b.warmup(g, { compileOnly: true })).pipelines).toBeGreaterThan(0)
+    expect(b.memory().numTensors).toBe(m0)
+    // Real calls after a compile-only warm-up compute the right values.
+    const y = g()
+    const want = [0.5, -1, 2, 3].map((v) => Math.log1p(Math.abs(v - Math.exp(v))))
+    ;(await y.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5))
+    x.dispose(); y.dispose()
+  }, GPU_TIMEOUT)
+
+  it('selects on scalars (tfjs-webgpu\'s Select does not compile for a rank-0 condition)', async () => {
+    const x = up([1, -2, 3.5, 0, -1, 2, 7, 1], [8])
+    const i = lax.argmax(x, 0)
+    expect(i.shape).toEqual([])
+    expect(Array.from(await i.data())).toEqual([6])
+    const p = new Tensor([], 'bool', b, b.upload(new Uint8Array([1]), [], 'bool'))
+    const [four, five] = [up([4], []), up([5], [])]
+    const s = lax.select(p, four, five)
+    expect(Array.from(await s.data())).toEqual([4])
+    ;[x, i, p, four, five, s].forEach((t) => t.dispose())
+  }, GPU_TIMEOUT)
+
+  it('refuses float16 with a typed error naming the dtype (kernels store float32, int32, bool)', () => {
+    expect(() => b.upload(new Float32Array([1]), [1], 'float16')).toThrow(DTypeError)
+    expect(() => b.upload(new Float32Array([1]), [1], 'float16')).toThrow(/float16/)
+  })
 
   it('registers with core and is selected by setBackend / ready()', async () => {
     registerBackend('webgpu-test', () => createWebGPUBackend({ name: 'webgpu-test' }), { priority: 0 })
