@@ -1,8 +1,28 @@
-import { defineProject } from 'vitest/config'
+import { defineConfig } from 'vitest/config'
 import { sourceConditions } from '../../vitest.shared.ts'
 
-export default defineProject({
+// NOTE: the whole layer zoo takes ~285 s on ORT (2 cores), the recurrent (116 s) and preprocessing (65 s)
+// files most; CI runs the rest (~100 s). KX_LAYERS_ALL=1 runs every file.
+const layersExclude = process.env['KX_LAYERS_ALL'] === '1' ? [] : ['test/layers-rnn.test.ts', 'test/layers-pre.test.ts']
+
+export default defineConfig({
   resolve: sourceConditions,
   ssr: { resolve: sourceConditions },
-  test: { name: 'backend-onnx', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+  test: {
+    name: 'backend-onnx', include: ['test/**/*.test.ts'], testTimeout: 60_000,
+    projects: [
+      // This package's own tests: the top-level options above (what the repository-root vitest also runs).
+      { extends: true },
+      // The @kx/layers harness on ONNX Runtime (layers cannot depend on a backend, so the backend runs layers' tests).
+      {
+        // Not `extends: true`: that would merge this `include` with the package's own patterns.
+        resolve: sourceConditions,
+        ssr: { resolve: sourceConditions },
+        test: {
+          name: 'backend-onnx-layers', root: '../layers', include: ['test/layers-*.test.ts'], exclude: layersExclude,
+          setupFiles: [new URL('./test/layers-setup.ts', import.meta.url).pathname], testTimeout: 120_000,
+        },
+      },
+    ],
+  },
 })

@@ -23,8 +23,10 @@ export interface OnnxBackendOptions {
   /** ONNX opset of the generated graphs (default 18; at least 17). */
   readonly opset?: number
   /**
-   * Max/min pooling propagates NaN exactly as XLA does (default false: float32 pooling uses ONNX MaxPool,
-   * which keeps a NaN only when it opens its window, and is ~30% faster on a CNN).
+   * Max/min pooling propagates NaN exactly as XLA does, and relu / softmax run as their decompositions
+   * (default false: float32 pooling uses ONNX MaxPool, which keeps a NaN only when it opens its window,
+   * and is ~30% faster on a CNN; `where(x > 0, x, 0)` runs as ONNX Relu, which keeps NaN like JAX's
+   * relu, and softmax as ONNX Softmax — ORT fuses both into the neighbouring Conv / Gemm).
    */
   readonly exactNaN?: boolean
   /** Backend name (default `onnx`). */

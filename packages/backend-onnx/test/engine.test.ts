@@ -129,6 +129,14 @@ describe('host fallback and typed errors', () => {
     expect(() => jit(withLu)(tensor(a, { dtype: 'float64', backend: strict }))).toThrow(/`lu`.*LU factorization/)
   })
 
+  it('passes session options through (sleeping intra-op threads, one thread)', async () => {
+    const b = createOnnxBackend({ sessionOptions: { allowSpinning: false, intraOpNumThreads: 1 } })
+    const x = f32([0.5, -1, 2], b)
+    const y = jit((t: Tensor) => lax.mul(lax.exp(t), t))(x)
+    expect(Array.from(await y.data())).toEqual([0.5, -1, 2].map((v) => Math.fround(Math.fround(Math.exp(Math.fround(v))) * Math.fround(v))))
+    expect(b.stats().compiled.sessions).toBe(1)
+  })
+
   it('rejects opsets below 17', () => {
     expect(() => createOnnxBackend({ opset: 16 })).toThrow(InvalidArgumentError)
   })

@@ -97,6 +97,9 @@ const boolOr = (op: string, intOp: string | undefined, kernel: string): Lowering
   return [viaKernel(b, kernel, [x!, y!], kernel === 'Max' || kernel === 'Min' ? ORDERED : ARITH, o!.dtype)]
 }
 
+/** `Relu(x)` (float32), moved before a layout transpose of `x` so convolutions' transposes cancel. */
+export const relu = (b: GraphBuilder, x: string): string => b.sinkTranspose([x], ([s]) => b.op('Relu', [s!])) ?? b.op('Relu', [x])
+
 /** Arithmetic on bool computes in int32 and casts back (nonzero = true). */
 const arith = (op: string): Lowering<BinaryPrim> => (b, [x, y], _p, [o]) => [viaKernel(b, op, [x!, y!], ARITH, o!.dtype)]
 
@@ -120,9 +123,8 @@ export const binaryLowerings: { readonly [P in BinaryPrim]: Lowering<P> } = {
     // NOTE: max(x, 0) is Relu, which ORT fuses into convolutions and matmuls; it keeps NaN (as max
     // does) and differs only in returning -0 for -0.
     if (isFloat(x!.dtype) && computeDtype(x!.dtype, FLOATS) === 'float32') {
-      const relu = (v: string): string => b.sinkTranspose([v], ([s]) => b.op('Relu', [s!])) ?? b.op('Relu', [v])
-      if (b.splat.get(y!.name) === 0) return [fromCompute(b, relu(x!.name), 'float32', o[0]!.dtype)]
-      if (b.splat.get(x!.name) === 0) return [fromCompute(b, relu(y!.name), 'float32', o[0]!.dtype)]
+      if (b.splat.get(y!.name) === 0) return [fromCompute(b, relu(b, x!.name), 'float32', o[0]!.dtype)]
+      if (b.splat.get(x!.name) === 0) return [fromCompute(b, relu(b, y!.name), 'float32', o[0]!.dtype)]
     }
     return boolOr('Or', undefined, 'Max')(b, [x!, y!], p, o)
   },

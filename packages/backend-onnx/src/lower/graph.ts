@@ -8,6 +8,7 @@ import { GraphBuilder, type LVal } from '../onnx/builder.js'
 import { NATIVE, STORAGE, isHalf, rawBytes } from '../onnx/dtypes.js'
 import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '../onnx/proto.js'
 import { LOWERINGS } from './table.js'
+import { fusions } from './fuse.js'
 
 /** One equation of a program to lower: value ids in, value ids (with avals) out. */
 export interface ProgramEquation {
@@ -33,7 +34,10 @@ export interface LowerOptions {
   readonly boundary?: 'storage' | 'native'
   /** Name of each dynamic input dim (export); default `d<input>_<axis>`. */
   readonly dimName?: (input: number, axis: number) => string
-  /** Max/min pooling propagates NaN exactly (XLA) instead of ORT MaxPool's position-dependent rule (default false). */
+  /**
+   * Max/min pooling propagates NaN exactly (XLA) instead of ORT MaxPool's position-dependent rule, and
+   * relu / softmax patterns are not fused into `Relu` / `Softmax` (see `fusions`) (default false).
+   */
   readonly exactNaN?: boolean
   readonly graphName?: string
   readonly producerVersion?: string
@@ -127,13 +131,16 @@ export function lowerProgram(p: Program, options: LowerOptions): { model: OnnxMo
     }
     env.set(c.id, { name, shape: c.aval.shape, dtype: d })
   }
-  for (const eq of p.equations) {
-    const ins = eq.inputs.map((id) => {
-      const v = env.get(id)
-      if (!v) throw new UnsupportedOpError(`lowerProgram: equation \`${eq.prim}\` reads value ${id} before it is defined.`)
-      return v
-    })
-    const outs = lowerEquation(b, eq.prim, ins, eq.params, eq.outputs.map((o) => o.aval))
+  const value = (id: number, prim: string): LVal => {
+    const v = env.get(id)
+    if (!v) throw new UnsupportedOpError(`lowerProgram: equation \`${prim}\` reads value ${id} before it is defined.`)
+    return v
+  }
+  const fused = b.exactNaN ? undefined : fusions(p)
+  for (const [i, eq] of p.equations.entries()) {
+    const ins = eq.inputs.map((id) => value(id, eq.prim))
+    const fuse = fused?.get(i)
+    const outs = fuse ? [fuse(b, (id) => value(id, eq.prim))] : lowerEquation(b, eq.prim, ins, eq.params, eq.outputs.map((o) => o.aval))
     eq.outputs.forEach((o, i) => env.set(o.id, { name: outs[i]!, shape: o.aval.shape, dtype: o.aval.dtype }))
   }
   // Outputs: rename the producing node's output when it is private to this output, else copy.

@@ -13,17 +13,24 @@ const ROTATIONS = [[13, 15, 26, 6], [17, 29, 16, 24]] as const
 
 /** The two Threefry-2x32 output words for counters `(0, iota(n))` under `key` (int32/uint32 [2]). */
 function threefry(b: GraphBuilder, key: LVal, n: number): [string, string] {
-  if (b.opset < 18) b.unsupported('BitwiseXor', `Threefry needs opset 18 (bitwise operators); the target opset is ${b.opset}`)
   const U = ONNX_TYPE.UINT32
   const k = b.castTo(key.name, STORAGE[key.dtype], U)
   const k0 = b.op('Gather', [k, b.i64s(0)], { axis: 0 })
   const k1 = b.op('Gather', [k, b.i64s(1)], { axis: 0 })
+  const lo = b.castTo(b.op('Range', [b.i64s(0), b.i64s(n), b.i64s(1)]), ONNX_TYPE.INT64, U)
+  // the high counter words are all zero for n < 2^32
+  return threefryRounds(b, k0, k1, b.constant([0], U, []), lo)
+}
+
+/** Threefry-2x32-20 on uint32 words (broadcasting): key `(k0, k1)`, counter `(c0, c1)`. */
+function threefryRounds(b: GraphBuilder, k0: string, k1: string, c0: string, c1: string): [string, string] {
+  if (b.opset < 18) b.unsupported('BitwiseXor', `Threefry needs opset 18 (bitwise operators); the target opset is ${b.opset}`)
+  const U = ONNX_TYPE.UINT32
   const k2 = b.op('BitwiseXor', [b.op('BitwiseXor', [k0, k1]), b.constant([0x1bd11bda], U, [])])
   const ks = [k0, k1, k2]
   const u = (v: number): string => b.constant([v >>> 0], U, [])
-  const lo = b.castTo(b.op('Range', [b.i64s(0), b.i64s(n), b.i64s(1)]), ONNX_TYPE.INT64, U)
-  let x = k0 // the high counter words are all zero for n < 2^32
-  let y = b.op('Add', [lo, k1])
+  let x = b.op('Add', [c0, k0])
+  let y = b.op('Add', [c1, k1])
   for (let block = 0; block < 5; block++) {
     const rot = ROTATIONS[block % 2]!
     for (const r of rot) {
@@ -145,9 +152,18 @@ export const routineLowerings = {
     const [w0, w1] = threefry(b, key!, sizeOf(shape))
     return [b.op('Reshape', [uniformFrom(b, w0, w1, dtype), b.i64(shape)])]
   },
+  threefry2x32: (b, [keys, counts]) => {
+    const U = ONNX_TYPE.UINT32
+    const k = b.castTo(keys!.name, STORAGE[keys!.dtype], U)
+    const c = b.castTo(counts!.name, STORAGE[counts!.dtype], U)
+    const word = (v: string, i: number): string => b.op('Gather', [v, b.i64s(i)], { axis: -1 })
+    const [w0, w1] = threefryRounds(b, word(k, 0), word(k, 1), word(c, 0), word(c, 1))
+    const pair = b.op('Concat', [b.op('Unsqueeze', [w0, b.i64([-1])]), b.op('Unsqueeze', [w1, b.i64([-1])])], { axis: -1 })
+    return [b.castTo(pair, U, STORAGE[keys!.dtype])]
+  },
   fft: fftLowering,
   lu: noOnnxOp('LU factorization'),
   qr: noOnnxOp('QR factorization'),
   eigh: noOnnxOp('symmetric eigendecomposition'),
   svd: noOnnxOp('singular value decomposition'),
-} satisfies { readonly [P in 'random_bits' | 'random_uniform' | 'fft' | 'lu' | 'qr' | 'eigh' | 'svd']: Lowering<P> }
+} satisfies { readonly [P in 'random_bits' | 'random_uniform' | 'threefry2x32' | 'fft' | 'lu' | 'qr' | 'eigh' | 'svd']: Lowering<P> }

@@ -9,12 +9,12 @@ import { Expr } from './expr.js'
 
 const PI = Math.PI
 
-/** log(1 + x) without cancellation: `x · log(u) / (u - 1)` with `u = 1 + x` (Kahan). */
+/** log(1 + x) without cancellation: `x · log(u) / (u - 1)` with `u = 1 + x` (Kahan); `log(u)` where u is ±inf (NaN for -inf). */
 export function log1p(e: Expr, x: string): string {
   const u = e.add(1, x)
   const d = e.sub(u, 1)
   const r = e.div(e.mul(e.log(u), x), d)
-  return e.where(e.eq(d, 0), x, e.where(e.isInf(u), u, r))
+  return e.where(e.eq(d, 0), x, e.where(e.isInf(u), e.log(u), r))
 }
 
 /** exp(x) - 1 without cancellation: `(u - 1) · x / log(u)` with `u = exp(x)` (Kahan). */

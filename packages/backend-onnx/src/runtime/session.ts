@@ -18,6 +18,12 @@ export interface OnnxSessionOptions {
   readonly executionProviders?: readonly string[]
   /** ORT's log severity (0 verbose … 4 fatal); default 3 (errors). */
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4
+  /**
+   * Idle intra-op threads spin waiting for work (ORT's default, true). With false they sleep: much
+   * faster on a machine shared with other busy processes (spinning threads compete for its cores),
+   * at the cost of a thread wake-up per parallel operator on an idle machine.
+   */
+  readonly allowSpinning?: boolean
 }
 
 /** A tensor as ONNX Runtime holds it. */
@@ -49,6 +55,11 @@ export class Session {
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       logSeverityLevel: options.logSeverityLevel ?? 3,
       executionProviders: (options.executionProviders ?? ['cpu']).slice(),
+      // NOTE: ORT fuses x·sigmoid(x) into com.microsoft.QuickGelu, which has no float64 kernel (silu on float64 fails).
+      extra: {
+        'optimization.disable_specified_optimizers': 'QuickGeluFusion',
+        ...(options.allowSpinning !== undefined ? { 'session.intra_op.allow_spinning': options.allowSpinning ? '1' : '0' } : {}),
+      },
       ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
       ...(options.interOpNumThreads !== undefined ? { interOpNumThreads: options.interOpNumThreads } : {}),
     }
