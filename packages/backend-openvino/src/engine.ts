@@ -33,7 +33,7 @@ export interface EngineStats {
 }
 
 /** Primitives always run on the host (bit-exact random streams: OpenVINO's uint32 arithmetic saturates). */
-export const HOST_PRIMS: ReadonlySet<string> = new Set(['random_bits', 'random_uniform'])
+export const HOST_PRIMS: ReadonlySet<string> = new Set(['random_bits', 'random_uniform', 'threefry2x32'])
 
 /**
  * Compiles a program with OpenVINO. When OpenVINO refuses the whole program, each equation is tried

@@ -1,58 +1,27 @@
-/** Test helpers: golden JSON arrays ⇄ tensors, tolerant comparison, finite-difference gradient checks. */
+/** Test helpers: golden JSON (decoded and compared by @kx/backend-conformance), finite-difference gradient checks. */
 import { readFileSync } from 'node:fs'
 import { expect } from 'vitest'
-import { grad, lax, tensor, type DType, type Tensor } from '@kx/core'
+import { grad, lax, tensor, type Tensor } from '@kx/core'
+import { lossWeights, nnOutProblems, nnTolerance, sinInput, type NnGoldenCase } from '@kx/backend-conformance'
 
-export interface GoldenArray { dtype: string; shape: number[]; data: (number | string)[] }
-export interface GoldenCase { id: string; op: string; inputs: (GoldenArray | null)[]; kwargs: Record<string, unknown>; outputs: GoldenArray[] }
+export type { NnGoldenArray as GoldenArray, NnGoldenCase as GoldenCase } from '@kx/backend-conformance'
 
-export function loadGolden(name: string): GoldenCase[] {
+export function loadGolden(name: string): NnGoldenCase[] {
   const url = new URL(`./golden/${name}`, import.meta.url)
-  return (JSON.parse(readFileSync(url, 'utf8')) as { cases: GoldenCase[] }).cases
+  return (JSON.parse(readFileSync(url, 'utf8')) as { cases: NnGoldenCase[] }).cases
 }
 
-const num = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity)
-
-const DTYPES: Record<string, DType> = {
-  float64: 'float64', float32: 'float32', float16: 'float16', bfloat16: 'bfloat16', int32: 'int32', int64: 'int32', bool: 'bool', uint8: 'uint8',
-}
-
-/** A tensor from a golden array (int64 → int32, as Keras's default int). */
-export function fromGolden(a: GoldenArray | null | undefined, dtype?: DType): Tensor | null {
-  if (!a) return null
-  const d = dtype ?? DTYPES[a.dtype]
-  if (!d) throw new Error(`unknown golden dtype ${a.dtype}`)
-  return tensor(a.data.map(num), { shape: a.shape, dtype: d })
-}
-
-/** Relative/absolute tolerance for an output dtype. */
-export function tolFor(dtype: string): number {
-  if (dtype === 'float16' || dtype === 'bfloat16') return 1e-2
-  if (dtype === 'float32') return 2e-5
-  return 1e-9
-}
-
-/** Compares a tensor with a golden array: shape, then values within `tol` (NaN matches NaN). */
-export function expectClose(actual: Tensor, expected: GoldenArray, tol = tolFor(expected.dtype), label = ''): void {
-  expect(actual.shape, `${label} shape`).toEqual(expected.shape)
-  const got = Array.from(actual.dataSync() as ArrayLike<number>)
-  const want = expected.data.map(num)
-  let worst = 0
-  let at = -1
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i]!
-    const g = got[i]!
-    if (Number.isNaN(w) || !Number.isFinite(w)) {
-      if (!Object.is(w, g) && !(Number.isNaN(w) && Number.isNaN(g))) { worst = Infinity; at = i }
-      continue
-    }
-    const err = Math.abs(g - w) / Math.max(1, Math.abs(w))
-    if (!(err <= worst)) { worst = Number.isNaN(err) ? Infinity : err; at = i }
+/** Expects a golden case's outputs (from `NN_RUN` / `IMAGE_RUN`) to match: shapes and values, and dtypes when `dtypes`. */
+export async function expectGolden(c: NnGoldenCase, out: unknown, dtypes: boolean): Promise<void> {
+  const outs = (Array.isArray(out) ? out : [out]) as Tensor[]
+  expect(outs.length, `${c.id}: number of outputs`).toBe(c.outputs.length)
+  const problems: string[] = []
+  for (let i = 0; i < outs.length; i++) {
+    problems.push(...await nnOutProblems(outs[i]!, c.outputs[i]!, nnTolerance(c, c.outputs[i]!.dtype), `${c.id}[${i}]`, dtypes ? {} : null))
   }
-  expect(worst, `${label} worst relative error at flat index ${at}: got ${got[at]}, want ${want[at]}`).toBeLessThanOrEqual(tol)
+  expect(problems).toEqual([])
 }
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i)
 
 /**
  * Checks the gradient of `f` against central finite differences of L = Σ f(x)·w (fixed uneven w),
@@ -63,7 +32,7 @@ export function checkGrad(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opti
   const tol = options.tol ?? 1e-6
   const h = options.h ?? 1e-6
   const y0 = f(...inputs)
-  const w = tensor(range(y0.size).map((i) => Math.sin(1.3 * i + 0.4) + 1.1), { shape: [...y0.shape], dtype: y0.dtype })
+  const w = tensor(lossWeights(y0.size), { shape: [...y0.shape], dtype: y0.dtype })
   const loss = (...xs: Tensor[]): Tensor => {
     const y = f(...xs)
     return lax.reduceSum(lax.mul(y, w), y.shape.map((_, i) => i))
@@ -89,8 +58,7 @@ export function checkGrad(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opti
   })
 }
 
-/** Deterministic pseudo-random float64 tensor. */
+/** Deterministic pseudo-random float64 tensor (`sinInput`'s values). */
 export function rand(shape: number[], seed = 1, scale = 1): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1)
-  return tensor(range(n).map((i) => Math.sin(seed * 12.9898 + i * 78.233) * scale), { shape, dtype: 'float64' })
+  return tensor([...sinInput(shape, seed, scale).values], { shape, dtype: 'float64' })
 }

@@ -1,29 +1,24 @@
 /**
  * @file `keras.random`: uniform, normal, truncated normal, randint, categorical, dropout, shuffle,
  * gamma, beta and binomial. Seeds become Threefry keys exactly as Keras's JAX backend makes them,
- * and uniform/normal/truncatedNormal/randint/categorical/dropout/shuffle follow `jax.random`'s
- * algorithms, so a given seed gives Keras-on-JAX's numbers on every kx backend.
+ * and every sampler follows `jax.random`'s algorithm (key splits included, through the traceable
+ * `threefry2x32` primitive), so a given seed gives Keras-on-JAX's numbers on every kx backend, eagerly
+ * and in traced graphs.
  */
-import { InvalidArgumentError, SeedGenerator, Tensor, checkShape, drawSeed, floatx, fmt, isFloat, isInt, lax, tensor, threefry } from '@kx/core'
+import { InvalidArgumentError, SeedGenerator, Tensor, drawSeed, floatx, fmt, isFloat, isInt, lax } from '@kx/core'
 import type { DType } from '@kx/core'
 import { standardizeDType, toTensor, type DTypeLike, type TensorLike } from './convert.js'
-import { broadcastTo, cast, scalar } from './promote.js'
+import { broadcastTo, cast } from './promote.js'
 import { like } from './elementwise.js'
 import { insertAxes } from './shape-util.js'
+import { constant, floatDType, justAboveMinusOne, randomBitsInt32, shapeOf, splitKey } from './random-keys.js'
 
 export { SeedGenerator }
 
 /** A `seed` argument: an integer, a `SeedGenerator`, a key tensor, or nothing (global generator). */
 export type Seed = number | SeedGenerator | Tensor | null | undefined
 
-const floatDType = (d: DTypeLike | null | undefined, op: string): DType => {
-  const out = standardizeDType(d, op) ?? floatx()
-  if (!isFloat(out)) throw new InvalidArgumentError(`\`${op}\` draws floating-point dtypes only. Received: dtype=${out}`)
-  return out
-}
-const shapeOf = (s: number | readonly number[], op: string): number[] => checkShape(typeof s === 'number' ? [s] : s.slice(), op)
-/** A constant of shape `s`, on `on`'s backend (the active one when omitted). */
-const c = (v: number, d: DType, s: readonly number[], on?: Tensor): Tensor => broadcastTo(scalar(v, d, on), s)
+const c = constant
 
 /** @internal `jax.random.uniform` on `[minval, maxval)` in `dtype` from a key. */
 function uniformFromKey(key: Tensor, shape: readonly number[], dtype: DType, minval: number, maxval: number): Tensor {
@@ -31,13 +26,6 @@ function uniformFromKey(key: Tensor, shape: readonly number[], dtype: DType, min
   // jax: max(minval, u · (maxval - minval) + minval), in the output dtype
   const span = lax.sub(c(maxval, dtype, shape, key), c(minval, dtype, shape, key))
   return lax.max(c(minval, dtype, shape, key), lax.add(lax.mul(u, span), c(minval, dtype, shape, key)))
-}
-
-/** @internal Splits a concrete key into two (host-side Threefry, `jax.random.split`). */
-function splitKey(key: Tensor, num = 2): Tensor[] {
-  if (key.isSymbolic) throw new InvalidArgumentError('This random op splits its key on the host and cannot be traced with a symbolic seed. Received: a symbolic key')
-  const words = Uint32Array.from(key.dataSync() as ArrayLike<number>)
-  return threefry.split(words, num).map((k) => tensor(new Int32Array(k.buffer.slice(0)), { shape: [2], dtype: 'int32', backend: key.backend }))
 }
 
 /** Options of `uniform`. */
@@ -60,14 +48,6 @@ export function uniform(shape: number | readonly number[], options: UniformOptio
 
 /** Options of `normal` / `truncatedNormal`. */
 export interface NormalOptions { readonly mean?: number; readonly stddev?: number; readonly dtype?: DTypeLike | null; readonly seed?: Seed }
-
-/** float32's nextafter(-1, 0), float16's and bfloat16's: jax.random.normal's lower bound. */
-function justAboveMinusOne(d: DType): number {
-  if (d === 'float16') return -(1 - 2 ** -11)
-  if (d === 'bfloat16') return -(1 - 2 ** -8)
-  if (d === 'float64') return -(1 - 2 ** -53)
-  return -(1 - 2 ** -24)
-}
 
 /**
  * Normal samples (`keras.random.normal`): `jax.random.normal` (√2 · erfinv of a uniform on
@@ -114,30 +94,80 @@ export function truncatedNormal(shape: number | readonly number[], options: Norm
   return lax.add(lax.mul(z, c(options.stddev ?? 1, d, s, key)), c(options.mean ?? 0, d, s, key))
 }
 
+const INT_RANGE: Partial<Record<DType, [number, number]>> = {
+  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535], int32: [-(2 ** 31), 2 ** 31 - 1], uint32: [0, 2 ** 32 - 1],
+}
+
 /**
- * Random integers on `[minval, maxval)` (`keras.random.randint`), with `jax.random.randint`'s
- * two-draw reduction (exact for spans below 2^26).
+ * Random integers on `[minval, maxval)` (`keras.random.randint`) with `jax.random.randint`'s algorithm:
+ * two 32-bit draws from `split(key)`, reduced modulo the span as `(hi mod span) · multiplier + lo mod
+ * span` in uint32 (multiplier `(2^16 mod span)² mod span`, squared with uint32 wrap-around), with the
+ * bounds clipped to the dtype (8- and 16-bit dtypes are sampled as int32 on `[clip(minval),
+ * clip(maxval, max + 1))` and cast, as JAX does). Traceable: the key is split by the `threefry2x32`
+ * primitive.
  *
  * @example
  * ```ts
- * randint([5], 0, 10, { seed: 3 })
+ * randint([5], 0, 10, { seed: 3 }) // the numbers of keras.random.randint((5,), 0, 10, seed=3) on JAX
  * ```
  */
 export function randint(shape: number | readonly number[], minval: number, maxval: number, options: { dtype?: DTypeLike | null; seed?: Seed } = {}): Tensor {
   const s = shapeOf(shape, 'randint')
   const d = standardizeDType(options.dtype, 'randint') ?? 'int32'
   if (!isInt(d)) throw new InvalidArgumentError(`\`randint\` draws integer dtypes only. Received: dtype=${d}`)
+  if (!Number.isInteger(minval) || !Number.isInteger(maxval)) throw new InvalidArgumentError(`\`randint\` needs integer bounds. Received: minval=${fmt(minval)}, maxval=${fmt(maxval)}`)
+  // JAX without x64 samples 64-bit dtypes as int32 / uint32
+  const [lo, hi] = INT_RANGE[d] ?? INT_RANGE[d.startsWith('u') ? 'uint32' : 'int32']!
+  const narrow = hi < 2 ** 31 - 1
+  const minC = Math.min(Math.max(minval, lo), hi)
+  // narrow dtypes: maxval may reach max + 1; 32-bit ones clip to max and widen the span by one (mod 2^32)
+  const maxC = Math.min(Math.max(maxval, lo), narrow ? hi + 1 : hi)
+  let span = maxC <= minC ? 1 : maxC - minC
+  if (!narrow && maxval > hi && maxC > minC) span = (span + 1) % 2 ** 32
   const [k1, k2] = splitKey(drawSeed(options.seed))
-  const hi = lax.randomBits(k1!, s)
-  const lo = lax.randomBits(k2!, s)
-  const spanV = maxval <= minval ? 1 : (maxval - minval) >>> 0
-  const span = c(spanV, 'uint32', s)
-  let mult = (2 ** 16) % spanV
-  mult = Number((BigInt(mult) * BigInt(mult)) % BigInt(spanV))
-  const rem = (x: Tensor, y: Tensor): Tensor => lax.binary('rem', x, y)
-  let off = lax.add(lax.mul(rem(hi, span), c(mult, 'uint32', s)), rem(lo, span))
-  off = rem(off, span)
-  return lax.add(c(minval, d, s), cast(off, d))
+  let off: Tensor
+  if (span > 0 && span < 2 ** 31) {
+    off = offsetInt32(randomBitsInt32(k1!, s), randomBitsInt32(k2!, s), span)
+  } else {
+    // spans of 2^31 and more (uint32, the full int32 range) in uint32 arithmetic
+    const higher = lax.randomBits(k1!, s)
+    const lower = lax.randomBits(k2!, s)
+    off = lower // x mod 0 = x in XLA: a span of 2^32 keeps the full draw
+    if (span !== 0) {
+      const rem = (x: Tensor): Tensor => lax.binary('rem', x, c(span, 'uint32', s, x))
+      const mult = randintMultiplier(span)
+      off = rem(lax.add(lax.mul(rem(higher), c(mult, 'uint32', s, higher)), rem(lower)))
+    }
+  }
+  const sd: DType = narrow ? 'int32' : d
+  const out = lax.add(c(minC, sd, s, off), cast(off, sd))
+  return narrow ? cast(out, d) : out
+}
+
+/** JAX's multiplier `(2^16 mod S)² mod S`, the square taken in uint32 (so 0 for S > 2^16, where it wraps). */
+const randintMultiplier = (span: number): number => Number((((BigInt(2 ** 16 % span) ** 2n) % 2n ** 32n) % BigInt(span)))
+
+/**
+ * JAX's randint offset `((hi mod S) · multiplier + lo mod S) mod S` in uint32 arithmetic, on int32 bit
+ * patterns (no uint32 needed, so tfjs runs it) for a span S < 2^31: products and sums stay below 2^53
+ * before they wrap, so int32's wrap-around gives uint32's bits.
+ */
+function offsetInt32(hi: Tensor, lo: Tensor, span: number): Tensor {
+  const s = hi.shape as number[]
+  const k = (v: number): Tensor => c(v, 'int32', s, hi)
+  const S = k(span)
+  // unsigned x mod S: a negative int32 x stands for (x with its sign bit cleared) + 2^31. Only
+  // non-negative dividends reach `rem` (tfjs rounds |x| of large negative int32 through float32).
+  const wrap = span - (2 ** 31 % span)
+  const umod = (x: Tensor): Tensor => {
+    const neg = lax.lt(x, k(0))
+    const r = lax.binary('rem', lax.select(neg, lax.binary('xor', x, k(-(2 ** 31))), x), S)
+    const shifted = lax.sub(r, k(wrap))
+    return lax.select(neg, lax.select(lax.lt(shifted, k(0)), lax.add(shifted, S), shifted), r)
+  }
+  // the multiplier is below 2^16, so (hi mod S) · m < 2^47: exact before the int32 wrap
+  const prod = lax.mul(umod(hi), k(randintMultiplier(span)))
+  return umod(lax.add(prod, umod(lo)))
 }
 
 /**
@@ -210,8 +240,9 @@ export function shuffle(x: TensorLike, options: { axis?: number; seed?: Seed } =
   for (let i = 0; i < rounds; i++) {
     const [k, sub] = splitKey(key)
     key = k!
-    const bits = lax.randomBits(sub!, t.shape as number[])
-    const [, idx] = lax.sort(bits, ax)
+    // NOTE: uint32 order of the bits = int32 order with the sign bit flipped (int32 keeps tfjs in play)
+    const bits = randomBitsInt32(sub!, t.shape as number[])
+    const [, idx] = lax.sort(lax.binary('xor', bits, c(-(2 ** 31), 'int32', t.shape as number[], bits)), ax)
     t = takeAlong(t, idx, ax)
   }
   return t
@@ -233,85 +264,4 @@ function takeAlong(t: Tensor, idx: Tensor, axis: number): Tensor {
   return lax.transpose(lax.reshape(g, xt.shape as number[]), inv)
 }
 
-/**
- * Gamma(alpha, 1) samples (`keras.random.gamma`) by Marsaglia–Tsang rejection, vectorised with a
- * fixed number of proposal rounds. Deterministic per seed, but not the bit stream of
- * `jax.random.gamma` (whose per-element loops have no kx primitive).
- *
- * @example
- * ```ts
- * gamma([3], 2.0, { seed: 0 })
- * ```
- */
-export function gamma(shape: number | readonly number[], alpha: number, options: { dtype?: DTypeLike | null; seed?: Seed } = {}): Tensor {
-  const s = shapeOf(shape, 'gamma')
-  const d = floatDType(options.dtype, 'gamma')
-  if (!(alpha > 0)) throw new InvalidArgumentError(`\`gamma\` needs alpha > 0. Received: alpha=${fmt(alpha)}`)
-  return cast(gammaSample(drawSeed(options.seed), s, alpha), d)
-}
-
-function gammaSample(key: Tensor, s: number[], alpha: number): Tensor {
-  const d: DType = 'float32'
-  // alpha < 1: Gamma(a) = Gamma(a + 1) · U^(1/a)
-  const boost = alpha < 1
-  const a = boost ? alpha + 1 : alpha
-  const dd = a - 1 / 3
-  const cc = 1 / Math.sqrt(9 * dd)
-  const ROUNDS = 16
-  const keys = splitKey(key, 2 * ROUNDS + 1)
-  let out = c(dd, d, s) // fallback (mean-ish) if every round rejects, probability < 1e-20
-  let done = c(0, 'bool', s)
-  for (let i = ROUNDS - 1; i >= 0; i--) {
-    const z = normal(s, { seed: keys[2 * i]!, dtype: d })
-    const u = lax.randomUniform(keys[2 * i + 1]!, s, d)
-    const v0 = lax.add(c(1, d, s), lax.mul(c(cc, d, s), z))
-    const v = lax.mul(lax.mul(v0, v0), v0)
-    const ok = lax.binary('and', lax.gt(v0, c(0, d, s)),
-      lax.lt(lax.log(lax.max(u, c(1e-38, d, s))), lax.add(lax.mul(c(0.5, d, s), lax.mul(z, z)), lax.mul(c(dd, d, s), lax.add(lax.sub(c(1, d, s), v), lax.log(lax.max(v, c(1e-38, d, s))))))))
-    // later rounds are overwritten by earlier accepted ones: the first accepted proposal wins
-    out = lax.select(ok, lax.mul(c(dd, d, s), v), out)
-    done = lax.binary('or', done, ok)
-  }
-  if (boost) {
-    const u = lax.randomUniform(keys[2 * ROUNDS]!, s, d)
-    out = lax.mul(out, lax.pow(lax.max(u, c(1e-38, d, s)), c(1 / alpha, d, s)))
-  }
-  return out
-}
-
-/**
- * Beta(alpha, beta) samples (`keras.random.beta`) as `X / (X + Y)` of two gamma draws.
- *
- * @example
- * ```ts
- * beta([3], 2, 5, { seed: 0 })
- * ```
- */
-export function beta(shape: number | readonly number[], alpha: number, betaParam: number, options: { dtype?: DTypeLike | null; seed?: Seed } = {}): Tensor {
-  const s = shapeOf(shape, 'beta')
-  const d = floatDType(options.dtype, 'beta')
-  const [k1, k2] = splitKey(drawSeed(options.seed))
-  const x = gammaSample(k1!, s, alpha)
-  const y = gammaSample(k2!, s, betaParam)
-  return cast(lax.div(x, lax.add(x, y)), d)
-}
-
-/**
- * Binomial(counts, probabilities) samples (`keras.random.binomial`) as sums of Bernoulli draws
- * (counts must be a small non-negative integer; the result has the float dtype).
- *
- * @example
- * ```ts
- * binomial([4], 10, 0.3, { seed: 0 })
- * ```
- */
-export function binomial(shape: number | readonly number[], counts: number, probabilities: number, options: { dtype?: DTypeLike | null; seed?: Seed } = {}): Tensor {
-  const s = shapeOf(shape, 'binomial')
-  const d = floatDType(options.dtype, 'binomial')
-  if (!Number.isInteger(counts) || counts < 0) throw new InvalidArgumentError(`\`binomial\` needs a non-negative integer count. Received: counts=${fmt(counts)}`)
-  const key = drawSeed(options.seed)
-  if (counts === 0) return c(0, d, s)
-  const u = lax.randomUniform(key, [...s, counts], 'float32')
-  const hits = cast(lax.lt(u, broadcastTo(scalar(probabilities, 'float32'), [...s, counts])), d)
-  return lax.reduceSum(hits, [s.length])
-}
+export { gamma, beta, binomial } from './random-dists.js'

@@ -198,9 +198,10 @@ function argOp(op: string, prim: 'argmax' | 'argmin') {
     let t = toTensor(x)
     if (isBool(t.dtype)) t = cast(t, 'int32')
     if (isFloat(t.dtype)) {
-      // NOTE: -0 ranks below +0, as Keras's JAX backend does on CPU.
+      // NOTE: -0 ranks below +0, as Keras's JAX backend does on CPU; its stand-in is the smallest normal
+      // float32, since GPUs flush subnormals to zero.
       const negZero = land(lax.eq(t, like(t, 0)), signbit(t))
-      t = lax.select(negZero, like(t, -1e-38), t)
+      t = lax.select(negZero, like(t, -1.1754944e-38), t)
     }
     if (options.axis === undefined || options.axis === null) {
       if (t.size === 0) throw new ShapeError(`\`${op}\` of an empty tensor is undefined. Received: x.shape=${fmt(t.shape)}`)

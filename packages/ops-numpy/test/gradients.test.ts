@@ -4,10 +4,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Tensor, grad, tensor, tidy } from '@kx/core'
+import { NUMPY_GRAD_GROUPS, camel } from '@kx/backend-conformance'
 import * as ops from '../src/index.js'
 import { decodeArg, loadGolden, resolveOp, type GoldenCase } from './golden-util.js'
-
-const GROUPS = ['elementwise', 'reduction', 'shape', 'products', 'indexing', 'linalg', 'getitem']
 
 function toF64(v: unknown): unknown {
   if (v instanceof Tensor) return v.dtype.startsWith('float') ? ops.cast(v, 'float64') : v
@@ -24,7 +23,6 @@ function weights(shape: readonly number[]): Tensor {
 
 function checkCase(c: GoldenCase): void {
   const fn = resolveOp(c.op)!
-  const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())
   const kw = Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [camel(k), toF64(decodeArg(v))]))
   const args = c.args.map((a) => toF64(decodeArg(a)))
   const call = (xs: unknown[]): Tensor => (Object.keys(kw).length ? fn(...xs, kw) : fn(...xs)) as Tensor
@@ -50,7 +48,7 @@ function checkCase(c: GoldenCase): void {
 }
 
 describe('gradients vs central finite differences (float64)', () => {
-  for (const group of GROUPS) {
+  for (const group of NUMPY_GRAD_GROUPS) {
     for (const c of loadGolden(group).filter((x) => x.grad && !x.error)) {
       it(c.name, () => { tidy(() => checkCase(c)) })
     }

@@ -6,7 +6,7 @@ import { reduceCaseTable } from './reduce.js'
 import { broadcast_in_dim, concatenate, dynamic_slice, dynamic_update_slice, pad, reshape, rev, slice, transpose } from './movement.js'
 import { gather, iota, scatter, scatter_add, sort, top_k } from './indexing.js'
 import { conv_general_dilated, conv_transpose_lhs, conv_transpose_rhs, dot_general, reduce_window, select_and_scatter_add } from './linear.js'
-import { cholesky, eigh, fft, lu, qr, random_bits, random_uniform, svd, triangular_solve } from './routines.js'
+import { cholesky, eigh, fft, lu, qr, random_bits, random_uniform, svd, threefry2x32, triangular_solve } from './routines.js'
 
 /**
  * Every primitive's conformance cases. Adding a primitive to `BackendPrimParams` without cases here
@@ -24,7 +24,7 @@ export const CASES = {
   reshape, transpose, broadcast_in_dim, slice, dynamic_slice, dynamic_update_slice, pad, concatenate, rev,
   gather, scatter_add, scatter, sort, top_k, iota,
   dot_general, conv_general_dilated, conv_transpose_lhs, conv_transpose_rhs, reduce_window, select_and_scatter_add,
-  cholesky, triangular_solve, lu, qr, eigh, svd, fft, random_bits, random_uniform,
+  cholesky, triangular_solve, lu, qr, eigh, svd, fft, random_bits, random_uniform, threefry2x32,
 } satisfies ConformanceTable as ConformanceTable
 
 /**
@@ -55,7 +55,7 @@ export const DIFFERENTIABLE: { readonly [P in BackendPrim]: boolean } = {
   dot_general: true, conv_general_dilated: true, conv_transpose_lhs: true, conv_transpose_rhs: true,
   reduce_window: true, select_and_scatter_add: true,
   cholesky: true, triangular_solve: true, lu: true, qr: true, eigh: true, svd: true, fft: true,
-  random_bits: false, random_uniform: false,
+  random_bits: false, random_uniform: false, threefry2x32: false,
 }
 
 /**

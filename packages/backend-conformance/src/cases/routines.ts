@@ -86,3 +86,12 @@ export const random_uniform: ConformanceCase<'random_uniform'>[] = [
   { name: 'float64', inputs: [i32([2], KEY)], params: { shape: [5], dtype: 'float64' } },
   { name: 'float16', inputs: [i32([2], KEY)], params: { shape: [5], dtype: 'float16' } },
 ]
+
+const JAX_CHECKED = "checked against JAX's split / bits in core's random golden (tools/golden/core_random.py)"
+export const threefry2x32: ConformanceCase<'threefry2x32'>[] = [
+  { name: 'one pair', inputs: [i32([2], KEY), i32([2], values([0, 1]))], params: {}, noGolden: JAX_CHECKED },
+  { name: 'a key per counter', inputs: [i32([3, 2], values([0, 42, -1, 7, 9, -9])), i32([3, 2], values([0, 0, 0, 1, -5, 3]))], params: {}, noGolden: JAX_CHECKED },
+  { name: 'batch 2x2', inputs: [i32([2, 2, 2]), i32([2, 2, 2])], params: {}, noGolden: JAX_CHECKED },
+  { name: 'uint32', inputs: [input('uint32', [2, 2], values([123, 456, 7, 8])), input('uint32', [2, 2], values([0, 1, 0, 2]))], params: {}, noGolden: JAX_CHECKED },
+  { name: 'empty', inputs: [i32([0, 2]), i32([0, 2])], params: {}, noGolden: JAX_CHECKED },
+]
