@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { memory, tensor, type Tensor } from '@kx/core'
-import { Input, Sequential, Dense, registerTrainer } from '@kx/layers'
+import { Input, Sequential, Dense, Identity, registerTrainer } from '@kx/layers'
 import { trainer, optimizers, Callback, type Logs } from '../src/index.js'
 
 registerTrainer(trainer)
@@ -39,6 +39,28 @@ describe('fit', () => {
     const before = memory().numTensors
     await model.fit(x, y, { epochs: 25, batchSize: 8, verbose: 0 })
     expect(memory().numTensors).toBe(before)
+  })
+  it('predict on a tensor that fits one batch matches the batched path and leaves the input alone', async () => {
+    const model = new Sequential({ layers: [Input({ shape: [3] }), new Dense({ units: 2, activation: 'tanh' })] })
+    const rows = Array.from({ length: 10 }, (_, i) => [i / 10, Math.sin(i), -i / 5])
+    const x = tensor(rows)
+    const wv = await model.weights[0]!.value.data()
+    const bv = await model.weights[1]!.value.data()
+    const want = rows.flatMap((r) => [0, 1].map((j) => Math.tanh(r.reduce((a, v, k) => a + Math.fround(v) * wv[k * 2 + j]!, bv[j]!))))
+    const whole = (await model.predict(x, { verbose: 0 })) as Tensor
+    const batched = (await model.predict(x, { batchSize: 3, verbose: 0 })) as Tensor
+    expect(whole.shape).toEqual([10, 2])
+    expect(Array.from(await whole.data())).toEqual(Array.from(await batched.data()))
+    Array.from(await whole.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5))
+    whole.dispose()
+    expect(Array.from(await x.data()).slice(3, 6)).toEqual(rows[1]!.map((v) => Math.fround(v)))
+    // An identity model still returns a tensor the caller owns (not the input itself).
+    const id = new Sequential({ layers: [Input({ shape: [3] }), new Identity()] })
+    const y = (await id.predict(x, { verbose: 0 })) as Tensor
+    expect(y).not.toBe(x)
+    y.dispose()
+    expect(x.shape).toEqual([10, 3])
+    x.dispose()
   })
   it('jitCompile traces the step once and matches eager training bit for bit', async () => {
     const make = () => new Sequential({ layers: [Input({ shape: [3] }), new Dense({ units: 4, activation: 'tanh' }), new Dense({ units: 1 })] })

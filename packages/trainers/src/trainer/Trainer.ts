@@ -283,19 +283,39 @@ async function evaluate(model: Model, x: unknown, y?: unknown, options: Record<s
   return values.length === 1 ? values[0] : values
 }
 
+/**
+ * Tensors on the current backend that fit in one batch: they are the batch as they are (no host round
+ * trip), and the step's outputs are predict's result (no concatenation copy).
+ */
+function wholeBatch(x: unknown, batchSize: number): Batch | undefined {
+  // A tensor, or an array / plain object of tensors (multi-input models).
+  const leaves: unknown[] = isTensor(x) ? [x] : Array.isArray(x) ? x : x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype ? Object.values(x) : []
+  const n = isTensor(leaves[0]) ? leaves[0].shape[0] : undefined
+  if (n === undefined || n < 1 || n > batchSize) return undefined
+  const backend = getBackend()
+  if (!leaves.every((t) => isTensor(t) && !t.isSymbolic && t.backend === backend && t.shape[0] === n)) return undefined
+  return { x, y: undefined, sampleWeight: undefined, size: n }
+}
+
+const PREDICT_KEYS = new Set(['batchSize', 'verbose', 'steps', 'callbacks'])
+
 async function predict(model: Model, x: unknown, options: Record<string, unknown> = {}): Promise<unknown> {
-  checkKeys(options, new Set(['batchSize', 'verbose', 'steps', 'callbacks']), 'predict')
+  checkKeys(options, PREDICT_KEYS, 'predict')
   const batchSize = (options['batchSize'] as number | undefined) ?? 32
   const streaming = isBatchSource(x)
-  const data = streaming ? undefined : await makeDataset(x, undefined, undefined, 'predict')
-  const source: Iterable<Batch> | AsyncIterable<Batch> = data ? data.batches(batchSize) : streamBatches(x as AsyncIterable<unknown>, options['steps'] as number | undefined)
+  const whole = streaming ? undefined : wholeBatch(x, batchSize)
+  const data = streaming || whole ? undefined : await makeDataset(x, undefined, undefined, 'predict')
+  const source: Iterable<Batch> | AsyncIterable<Batch> = whole ? [whole] : data ? data.batches(batchSize) : streamBatches(x as AsyncIterable<unknown>, options['steps'] as number | undefined)
   const chunks: { values: ArrayLike<number>[]; shape: number[]; dtype: Tensor['dtype'] }[] = []
   let def: TreeDef | undefined
+  let result: unknown
   const cbs = new CallbackList((options['callbacks'] as Callback[] | undefined) ?? [], model, { verbose: (options['verbose'] as number | undefined) ?? 1 })
-  await cbs.call('onPredictBegin')
+  // NOTE: no callbacks (the usual predict) skips the hooks: a small batch's latency is mostly JS.
+  const hook = cbs.callbacks.length ? (...a: Parameters<CallbackList['call']>) => cbs.call(...a) : undefined
+  await hook?.('onPredictBegin')
   let step = 0
   for await (const batch of source) {
-    await cbs.call('onPredictBatchBegin', step)
+    await hook?.('onPredictBatchBegin', step)
     let outs: Tensor[]
     try {
       const step = predictStep(model)
@@ -305,17 +325,27 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
         def = d
         return leaves
       })
-    } finally { disposeBatch(batch) }
+    } finally { if (!whole) disposeBatch(batch) }
+    if (whole) {
+      // An output that is an input (an identity model run eagerly) is copied: the caller owns the result.
+      const inputs = new Set(treeFlatten(x, isTensor)[0])
+      if (outs.some((t) => inputs.has(t))) outs = await Promise.all(outs.map(async (t) => (inputs.has(t) ? tensor(await t.data(), { shape: t.shape, dtype: t.dtype }) : t)))
+      result = treeUnflatten(def!, outs)
+      try { await hook?.('onPredictBatchEnd', step, { outputs: result }) } catch (e) { for (const t of outs) t.dispose(); throw e }
+      step++
+      continue
+    }
     for (let i = 0; i < outs.length; i++) {
       const t = outs[i]!
       const c = (chunks[i] ??= { values: [], shape: t.shape.slice(1), dtype: t.dtype })
       c.values.push(await t.data())
     }
-    try { await cbs.call('onPredictBatchEnd', step, { outputs: treeUnflatten(def!, outs) }) } finally { for (const t of outs) t.dispose() }
+    try { await hook?.('onPredictBatchEnd', step, { outputs: treeUnflatten(def!, outs) }) } finally { for (const t of outs) t.dispose() }
     step++
   }
-  await cbs.call('onPredictEnd')
+  await hook?.('onPredictEnd')
   if (!def) throw new InvalidArgumentError('predict() received no data.')
+  if (whole) return result
   const merged = chunks.map((c) => {
     const total = c.values.reduce((a, v) => a + v.length, 0)
     const out = allocTyped(c.dtype, total)

@@ -2,7 +2,7 @@
  * @file The data adapter behind fit/evaluate/predict: tensors, typed arrays and nested arrays are
  * held on the host and uploaded batch by batch; generators and async iterables stream batches.
  */
-import { InvalidArgumentError, Tensor, allocTyped, castHost, fmt, hostRandom, inferDType, inferShape, tensor, treeFlatten, treeUnflatten, type DType, type TreeDef, type TypedArray } from '@kx/core'
+import { InvalidArgumentError, Tensor, allocTyped, castHost, fmt, getBackend, hostRandom, inferDType, inferShape, tensor, treeFlatten, treeUnflatten, type DType, type TreeDef, type TypedArray } from '@kx/core'
 
 /** A host-side array: row-major values, shape, dtype. */
 export interface HostArray {
@@ -67,10 +67,10 @@ export function numSamples(...structs: (HostStructure | undefined)[]): number {
   return n
 }
 
-/** Gathers rows `indices` of a host array into a new host array. */
-export function takeRows(a: HostArray, indices: ArrayLike<number>): HostArray {
+/** Gathers rows `indices` of a host array into a new host array (or into `into`, when it has the size). */
+export function takeRows(a: HostArray, indices: ArrayLike<number>, into?: TypedArray): HostArray {
   const row = a.shape.slice(1).reduce((x, y) => x * y, 1)
-  const out = allocTyped(a.dtype, indices.length * row)
+  const out = into?.length === indices.length * row ? into : allocTyped(a.dtype, indices.length * row)
   for (let i = 0; i < indices.length; i++) {
     const src = indices[i]! * row
     ;(out as Float64Array).set((a.values as Float64Array).subarray(src, src + row), i * row)
@@ -84,9 +84,17 @@ export function sliceRows(a: HostArray, start: number, end: number): HostArray {
   return { values: a.values.subarray(start * row, end * row), shape: [end - start, ...a.shape.slice(1)], dtype: a.dtype }
 }
 
-function upload(s: HostStructure | undefined, rows: (a: HostArray) => HostArray): unknown {
+/** A tensor of host values: uploaded as they are when already in the dtype's host storage (no `tensor()` cast copy). */
+function toTensor(a: HostArray): Tensor {
+  if (a.values.constructor !== allocTyped(a.dtype, 0).constructor) return tensor(a.values, { shape: a.shape, dtype: a.dtype })
+  const backend = getBackend()
+  return new Tensor(a.shape, a.dtype, backend, backend.upload(a.values, a.shape, a.dtype))
+}
+
+/** Uploads the rows `rows` picks of every leaf (`rows` gets the leaf's index). */
+function upload(s: HostStructure | undefined, rows: (a: HostArray, leaf: number) => HostArray): unknown {
   if (!s) return undefined
-  return treeUnflatten(s.def, s.leaves.map((l) => { const r = rows(l); return tensor(r.values, { shape: r.shape, dtype: r.dtype }) }))
+  return treeUnflatten(s.def, s.leaves.map((l, i) => toTensor(rows(l, i))))
 }
 
 /** In-memory arrays: batches by index, shuffled per epoch when asked. */
@@ -105,12 +113,17 @@ export class ArrayDataset {
 
   /** Yields batches; `order` is a permutation of the rows (or undefined for in-order). */
   *batches(batchSize: number, order?: Uint32Array): Generator<Batch> {
+    // NOTE: shuffled rows are gathered into one reused buffer per leaf: `Backend.upload` copies.
+    const scratch = new Map<HostStructure, TypedArray[]>()
+    const gather = (s: HostStructure | undefined, start: number, end: number): unknown => {
+      if (!s || !order) return upload(s, (a) => sliceRows(a, start, end))
+      const bufs = scratch.get(s) ?? []
+      scratch.set(s, bufs)
+      return upload(s, (a, i) => { const r = takeRows(a, order.subarray(start, end), bufs[i]); bufs[i] = r.values; return r })
+    }
     for (let start = 0; start < this.size; start += batchSize) {
       const end = Math.min(start + batchSize, this.size)
-      const rows = order
-        ? (a: HostArray) => takeRows(a, order.subarray(start, end))
-        : (a: HostArray) => sliceRows(a, start, end)
-      yield { x: upload(this.x, rows), y: upload(this.y, rows), sampleWeight: upload(this.sampleWeight, rows), size: end - start }
+      yield { x: gather(this.x, start, end), y: gather(this.y, start, end), sampleWeight: gather(this.sampleWeight, start, end), size: end - start }
     }
   }
 
