@@ -1,4 +1,4 @@
-// Writes packages/keras/src/{ops,layers}.ts with explicit re-export lists (api-extractor cannot follow
+// Writes packages/keras/src/{ops,layers,utils}.ts with explicit re-export lists (api-extractor cannot follow
 // `export *` inside a namespace). Run after `pnpm build`: node tools/ci/gen-keras-namespaces.mjs
 import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -17,8 +17,14 @@ const list = (xs) => xs.map((x) => `  ${x},`).join('\n')
 writeFileSync(new URL('../../packages/keras/src/ops.ts', import.meta.url),
   header('`keras.ops`: NumPy-style ops, nn ops and the `image`, `linalg`, `math`, `nn` namespaces') +
   `export {\n${list(fromNumpy)}\n} from '@kx/ops-numpy'\nexport {\n${list(fromNn)}\n} from '@kx/ops-nn'\nexport type { TensorLike } from '@kx/ops-numpy'\n`)
-const layerNames = names(layers, new Set(['serializeLayer', 'deserializeLayer']))
+// Keras exposes these @kx/layers namespaces as `keras.utils.*` (e.g. `keras.utils.bounding_boxes`), not under `keras.layers`.
+const UTILS = ['boundingBoxes']
+const missing = UTILS.filter((n) => !(n in layers))
+if (missing.length > 0) throw new Error(`gen-keras-namespaces: @kx/layers does not export ${missing.join(', ')}; rebuild it or update UTILS.`)
+const layerNames = names(layers, new Set(['serializeLayer', 'deserializeLayer', ...UTILS]))
 writeFileSync(new URL('../../packages/keras/src/layers.ts', import.meta.url),
   header('`keras.layers`: every layer class, the functional merge forms, and `serialize`/`deserialize`') +
   `export {\n${list(layerNames)}\n} from '@kx/layers'\nexport { serializeLayer as serialize, deserializeLayer as deserialize } from '@kx/layers'\n`)
-console.log(`ops: ${fromNumpy.length + fromNn.length} names, layers: ${layerNames.length} names`)
+writeFileSync(new URL('../../packages/keras/src/utils.ts', import.meta.url),
+  header('`keras.utils`: the box helpers (`boundingBoxes`, Keras `keras.utils.bounding_boxes`)') + `export {\n${list(UTILS)}\n} from '@kx/layers'\n`)
+console.log(`ops: ${fromNumpy.length + fromNn.length} names, layers: ${layerNames.length} names, utils: ${UTILS.length} names`)

@@ -5,6 +5,11 @@ jax.random.bits / uniform / split / fold_in on raw uint32[2] keys in both `jax_t
 layouts (the default of this JAX is recorded), and Keras's SeedGenerator states and
 keras.random.uniform draws on the JAX backend.
 
+Also writes packages/ops-numpy/test/golden/random_dists.json: keras.random.gamma / beta / binomial /
+randint / shuffle on JAX (integer seeds and SeedGenerator sequences), the draws whose algorithms loop
+or split keys (jax.random.gamma's Marsaglia-Tsang loops, loggamma-based beta, inversion / BTRS binomial,
+randint's two-key draw, permutation's sort rounds).
+
 Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/core_random.py
 """
 
@@ -107,6 +112,51 @@ def keras_part():
     return res
 
 
+DISTS_OUT = os.path.join(
+    os.path.dirname(__file__), "..", "..", "packages", "ops-numpy", "test", "golden", "random_dists.json"
+)
+
+
+def dists():
+    r = keras.random
+    out = []
+
+    def add(op, kwargs, fn):
+        v = np.asarray(fn())
+        out.append({"op": op, "kwargs": kwargs, "dtype": str(v.dtype), "shape": list(v.shape),
+                    "values": floats(v) if v.dtype.kind == "f" else ints(v)})
+
+    for seed in (0, 42, 1337):
+        for alpha in (0.05, 0.3, 0.5, 1.0, 2.5, 7.0):
+            add("gamma", {"shape": [2, 5], "alpha": alpha, "seed": seed}, lambda: r.gamma((2, 5), alpha, seed=seed))
+        add("gamma", {"shape": [3], "alpha": 0.7, "seed": seed, "dtype": "float16"}, lambda: r.gamma((3,), 0.7, dtype="float16", seed=seed))
+        for a, b in ((0.5, 0.5), (2.0, 5.0), (0.2, 1.0), (1.0, 1.0), (9.0, 0.3)):
+            add("beta", {"shape": [2, 4], "alpha": a, "beta": b, "seed": seed}, lambda: r.beta((2, 4), a, b, seed=seed))
+        add("beta", {"shape": [3], "alpha": [0.5, 2.0, 4.0], "beta": 1.5, "seed": seed}, lambda: r.beta((3,), [0.5, 2.0, 4.0], 1.5, seed=seed))
+        for n, p in ((10, 0.3), (5, 0.5), (20, 0.7), (100, 0.4), (1000, 0.9), (40, 0.05), (0, 0.3), (7, 1.0)):
+            add("binomial", {"shape": [2, 4], "counts": n, "probabilities": p, "seed": seed}, lambda: r.binomial((2, 4), n, p, seed=seed))
+        add("binomial", {"shape": [4], "counts": [3.0, 50.0, 200.0, 12.0], "probabilities": [0.2, 0.5, 0.6, 0.9], "seed": seed},
+            lambda: r.binomial((4,), [3.0, 50.0, 200.0, 12.0], [0.2, 0.5, 0.6, 0.9], seed=seed))
+        add("binomial", {"shape": [3], "counts": 30, "probabilities": 0.4, "seed": seed, "dtype": "float16"}, lambda: r.binomial((3,), 30, 0.4, dtype="float16", seed=seed))
+        for shape, lo, hi, dtype in (([7], 0, 2**20, "int32"), ([2, 3], -7, 7, "int32"), ([5], 0, 256, "uint8"), ([4], -100, 100, "int16"), ([3], 5, 5, "int32"),
+                                      ([6], -3, 1000000, "int32"), ([5], 0, 2**30 + 7, "int32"), ([4], 0, 40000, "uint16"), ([4], 7, 65543, "int32"), ([3], -2**31, 2**31 - 1, "int32")):
+            add("randint", {"shape": shape, "minval": lo, "maxval": hi, "dtype": dtype, "seed": seed},
+                lambda: r.randint(tuple(shape), lo, hi, dtype=dtype, seed=seed))
+        add("shuffle", {"n": 2000, "seed": seed}, lambda: r.shuffle(np.arange(2000, dtype="int32"), seed=seed))
+        add("shuffle", {"n": 6, "rows": 3, "axis": 1, "seed": seed}, lambda: r.shuffle(np.arange(18, dtype="float32").reshape(3, 6), axis=1, seed=seed))
+    for op, kwargs, fn in (
+        ("gamma", {"shape": [4], "alpha": 0.6}, lambda g: r.gamma((4,), 0.6, seed=g)),
+        ("beta", {"shape": [4], "alpha": 2.0, "beta": 3.0}, lambda g: r.beta((4,), 2.0, 3.0, seed=g)),
+        ("binomial", {"shape": [4], "counts": 30, "probabilities": 0.5}, lambda g: r.binomial((4,), 30, 0.5, seed=g)),
+        ("randint", {"shape": [4], "minval": 0, "maxval": 9}, lambda g: r.randint((4,), 0, 9, seed=g)),
+        ("shuffle", {"n": 8}, lambda g: r.shuffle(np.arange(8, dtype="float32"), seed=g)),
+    ):
+        g = keras.random.SeedGenerator(seed=99)
+        for step in range(3):
+            add(op, {**kwargs, "seed_generator": 99, "step": step}, lambda: fn(g))
+    return out
+
+
 def main():
     default_partitionable = bool(jax.config.jax_threefry_partitionable)
     modes = {}
@@ -127,6 +177,10 @@ def main():
     with open(OUT, "w") as f:
         json.dump(data, f)
     print("wrote", os.path.relpath(OUT), "default partitionable:", default_partitionable)
+    cases = dists()
+    with open(DISTS_OUT, "w") as f:
+        json.dump({"versions": {"jax": jax.__version__, "keras": keras.__version__}, "cases": cases}, f, separators=(",", ":"))
+    print("wrote", os.path.relpath(DISTS_OUT), len(cases), "cases")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,12 @@ CASES = [
     ("softmax", lambda: L.Softmax(axis=-1, name="sm"), [2, 3], {}, "float32"),
     ("softmax_axes", lambda: L.Softmax(axis=(1, 2), name="sm2"), [2, 3, 4], {}, "float32"),
     ("activity_regularization", lambda: L.ActivityRegularization(l1=0.1, l2=0.2, name="ar"), [2, 3], {}, "float32"),
+    # activity_regularizer is applied by the base Layer's __call__ for every class (output penalty / batch size).
+    ("dense_activity_l2", lambda: L.Dense(3, activity_regularizer="l2", name="dal2"), [4, 3], {}, "float32"),
+    ("conv2d_activity_l2", lambda: L.Conv2D(2, 2, activity_regularizer="l2", name="cal2"), [3, 4, 4, 2], {}, "float32"),
+    ("embedding_activity_l1", lambda: L.Embedding(10, 3, activity_regularizer=keras.regularizers.L1(0.5), name="eal1"), [2, 4], {}, "int32"),
+    ("einsum_dense_activity_l1l2", lambda: L.EinsumDense("ab,bc->ac", output_shape=4, activity_regularizer=keras.regularizers.L1L2(l1=0.1, l2=0.2), name="edal"), [5, 3], {}, "float32"),
+    ("lstm_activity_l2", lambda: L.LSTM(2, activity_regularizer="l2", name="lal2"), [2, 3, 4], {}, "float32"),
     ("dropout_inference", lambda: L.Dropout(0.5, name="do"), [2, 3], {}, "float32"),
     ("dropout_training", lambda: L.Dropout(0.5, seed=1337, name="dot"), [2, 8], {"training": True}, "float32"),
     ("dropout_noise_shape", lambda: L.Dropout(0.5, noise_shape=(None, 1, 4), seed=7, name="dons"), [2, 3, 4], {"training": True}, "float32"),

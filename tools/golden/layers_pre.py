@@ -9,11 +9,15 @@ Writes, next to the tests that read them:
   text file is left as it is.
 
 Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/layers_pre.py
+     (`--aug-mix-draws-only` adds just the AugMix draw cases to the existing layers_pre.json)
+     (`--bbox-only` writes just layers_pre_bbox.json: bounding boxes through the image layers;
+     `--clahe-only` adds the padded CLAHE cases to layers_pre.json)
      (text part: a venv with keras==3.15.1, jax[cpu]==0.10.2, tensorflow-cpu==2.21.0)
 """
 
 import json
 import os
+import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -181,6 +185,26 @@ def image_cases():
     for name, make in [("mix_up_labels", lambda: L.MixUp(alpha=0.4, seed=42)), ("cut_mix_labels", lambda: L.CutMix(seed=42))]:
         out = make()({"images": img, "labels": labels}, training=True)
         c[name] = {"input": arr(img), "labels": arr(labels), "images_out": arr(out["images"]), "labels_out": arr(out["labels"])}
+    c.update(aug_mix_draws())
+    c.update(clahe_padded_cases())
+    return c
+
+
+def clahe_padded_cases():
+    """CLAHE on images whose sides are not multiples of the tile grid (symmetric padding), channels-first, no clipping."""
+    x = images((2, 7, 10, 3), seed=5)
+    return {"clahe_padded": case(L.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(3, 4), clip_limit=3.0), x),
+            "clahe_cf_unclipped": case(L.ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 1), clip_limit=0.0, tile_grid_size=(2, 3),
+                                                                                       data_format="channels_first"), np.transpose(x, (0, 3, 1, 2)) / 255.0)}
+
+
+def aug_mix_draws():
+    """AugMix's seeded draws (Dirichlet chain weights from gamma, the Beta blend weight). Its chains' ops
+    come from Python's `random`, so its transformed images are not comparable."""
+    c = {}
+    for name, kw in [("aug_mix_draws", {"seed": 42}), ("aug_mix_draws_alpha", {"seed": 7, "alpha": 0.4, "num_chains": 4})]:
+        t = L.AugMix(**kw).get_random_transformation(images(), training=True)
+        c[name] = {"kwargs": kw, "chain_mixing_weights": arr(t["chain_mixing_weights"]), "weight_sample": arr(t["weight_sample"])}
     return c
 
 
@@ -290,10 +314,28 @@ def text_cases():
     return c
 
 
+def add_image_cases(cases):
+    """Adds `cases` to the image part of the existing layers_pre.json (the full run needs tensorflow for `adapt`)."""
+    path = os.path.join(GOLDEN, "layers_pre.json")
+    with open(path) as f:
+        out = json.load(f)
+    out["image"].update(cases)
+    with open(path, "w") as f:
+        json.dump(out, f)
+
+
 def main():
+    if "--bbox-only" in sys.argv:
+        write_bbox()
+        return
+    for flag, cases in [("--clahe-only", clahe_padded_cases), ("--aug-mix-draws-only", aug_mix_draws)]:
+        if flag in sys.argv:
+            add_image_cases(cases())
+            return
     out = {"numeric": numeric_cases(), "image": image_cases(), "audio": audio_cases()}
     with open(os.path.join(GOLDEN, "layers_pre.json"), "w") as f:
         json.dump(out, f)
+    write_bbox()
     try:
         import tensorflow  # noqa: F401
     except ImportError:
@@ -301,6 +343,98 @@ def main():
         return
     with open(os.path.join(GOLDEN, "layers_pre_text.json"), "w", encoding="utf-8") as f:
         json.dump(text_cases(), f, ensure_ascii=False)
+
+
+# ---- H9: bounding boxes through the image preprocessing layers (written to layers_pre_bbox.json) ----
+
+
+def bbox_cases():
+    """Seeded image layers on `{"images", "bounding_boxes"}` dicts: boxes and labels out, in several formats."""
+    img = images((2, 8, 10, 3), seed=11)
+    xyxy = np.array([[[1.0, 2.0, 6.0, 7.0], [0.0, 0.0, 0.0, 0.0], [7.5, 1.0, 12.0, 5.0]],
+                     [[2.0, 3.0, 4.0, 4.5], [-1.0, 5.0, 3.0, 9.0], [4.0, 1.0, 9.0, 6.0]]], dtype="float32")
+    labels = np.array([[1, -1, 2], [0, 3, 1]], dtype="int32")
+    from keras.utils import bounding_boxes as B
+
+    def boxes_in(fmt_, h=8, w=10):
+        return np.asarray(B.convert_format(xyxy.copy(), source="xyxy", target=fmt_, height=h, width=w))
+
+    c = {}
+    specs = [
+        ("flip_xyxy", lambda f: L.RandomFlip(seed=42, bounding_box_format=f), "xyxy", True),
+        ("flip_h_rel_xyxy", lambda f: L.RandomFlip("horizontal", seed=3, bounding_box_format=f), "rel_xyxy", True),
+        ("flip_v_center_xywh", lambda f: L.RandomFlip("vertical", seed=5, bounding_box_format=f), "center_xywh", True),
+        ("flip_inference", lambda f: L.RandomFlip(seed=42, bounding_box_format=f), "xyxy", False),
+        ("translation_xyxy", lambda f: L.RandomTranslation(0.2, 0.3, seed=42, bounding_box_format=f), "xyxy", True),
+        ("translation_rel_center_xywh", lambda f: L.RandomTranslation((-0.3, 0.1), 0.25, seed=9, bounding_box_format=f), "rel_center_xywh", True),
+        ("rotation_xyxy", lambda f: L.RandomRotation(0.2, seed=42, bounding_box_format=f), "xyxy", True),
+        ("rotation_yxyx", lambda f: L.RandomRotation((-0.1, 0.3), seed=7, bounding_box_format=f), "yxyx", True),
+        ("zoom_xyxy", lambda f: L.RandomZoom(0.3, seed=42, bounding_box_format=f), "xyxy", True),
+        ("zoom_hw_rel_xywh", lambda f: L.RandomZoom((-0.3, 0.2), (0.1, 0.4), seed=5, bounding_box_format=f), "rel_xywh", True),
+        ("resizing_xyxy", lambda f: L.Resizing(4, 6, bounding_box_format=f), "xyxy", True),
+        ("resizing_crop_rel_yxyx", lambda f: L.Resizing(6, 6, crop_to_aspect_ratio=True, bounding_box_format=f), "rel_yxyx", False),
+        ("resizing_pad_center_yxhw", lambda f: L.Resizing(9, 5, pad_to_aspect_ratio=True, bounding_box_format=f), "center_yxhw", False),
+        ("center_crop_xywh", lambda f: L.CenterCrop(4, 5, bounding_box_format=f), "xywh", False),
+        ("center_crop_upscale_xyxy", lambda f: L.CenterCrop(12, 6, bounding_box_format=f), "xyxy", True),
+        ("random_crop_xyxy", lambda f: L.RandomCrop(5, 6, seed=42, bounding_box_format=f), "xyxy", True),
+        ("shear_xyxy", lambda f: L.RandomShear(x_factor=0.3, y_factor=0.2, seed=42, bounding_box_format=f), "xyxy", True),
+        ("shear_x_rel_yxyx", lambda f: L.RandomShear(x_factor=0.4, seed=3, bounding_box_format=f), "rel_yxyx", True),
+        ("perspective_xyxy", lambda f: L.RandomPerspective(factor=(1.0, 1.0), scale=0.4, seed=42, bounding_box_format=f), "xyxy", True),
+        ("perspective_half_xywh", lambda f: L.RandomPerspective(factor=0.5, scale=0.6, seed=2, bounding_box_format=f), "xywh", True),
+        ("max_num_2", lambda f: L.MaxNumBoundingBoxes(max_number=2, bounding_box_format=f), "xyxy", True),
+        ("max_num_5", lambda f: L.MaxNumBoundingBoxes(max_number=5, fill_value=-7, bounding_box_format=f), "xyxy", True),
+        ("contrast_pass_through", lambda f: L.RandomContrast(0.3, seed=1, bounding_box_format=f), "rel_xyxy", True),
+        # MixUp appends each image's partner boxes (seed 3 swaps the pair); Keras concatenates the labels on axis 0.
+        ("mix_up_xyxy", lambda f: L.MixUp(seed=3, bounding_box_format=f), "xyxy", True),
+        ("mix_up_rel_xywh", lambda f: L.MixUp(alpha=0.4, seed=1, bounding_box_format=f), "rel_xywh", True),
+        ("mix_up_inference", lambda f: L.MixUp(seed=3, bounding_box_format=f), "xyxy", False),
+        # RandAugment draws op indices [8, 1] (solarization, translation), [2, 10] (rotation, equalization),
+        # [8, 0] (solarization, shear), [9, 9] (auto-contrast twice: boxes unchanged).
+        ("rand_augment_translation_xyxy", lambda f: L.RandAugment(seed=2, bounding_box_format=f), "xyxy", True),
+        ("rand_augment_rotation_center_xywh", lambda f: L.RandAugment(factor=0.3, seed=7, bounding_box_format=f), "center_xywh", True),
+        ("rand_augment_shear_rel_xyxy", lambda f: L.RandAugment(num_ops=2, seed=0, bounding_box_format=f), "rel_xyxy", True),
+        ("rand_augment_pass_through", lambda f: L.RandAugment(seed=11, bounding_box_format=f), "xyxy", True),
+        # [1, 0]: images get translation then shear, boxes (Keras loops the ops in order) shear then translation;
+        # [0, 0]: images are sheared twice, boxes once.
+        ("rand_augment_two_geometric_xyxy", lambda f: L.RandAugment(seed=15, bounding_box_format=f), "xyxy", True),
+        ("rand_augment_repeated_op_yxyx", lambda f: L.RandAugment(seed=17, bounding_box_format=f), "yxyx", True),
+    ]
+    for name, make, fmt_, training in specs:
+        layer = make(fmt_)
+        bx = boxes_in(fmt_)
+        out = layer({"images": img, "bounding_boxes": {"boxes": bx, "labels": labels}}, training=training)
+        c[name] = {"class_name": layer.__class__.__name__, "config": jsonable(layer.get_config()), "training": training, "boxes": arr(bx), "labels": arr(labels), "images_out": arr(out["images"]),
+                   "boxes_out": arr(out["bounding_boxes"]["boxes"]), "labels_out": arr(out["bounding_boxes"]["labels"])}
+    img_cf = np.transpose(img, (0, 3, 1, 2))
+    for name, layer in [("zoom_cf", L.RandomZoom(0.3, seed=42, bounding_box_format="xyxy", data_format="channels_first")),
+                        ("center_crop_cf", L.CenterCrop(4, 5, bounding_box_format="xyxy", data_format="channels_first"))]:
+        out = layer({"images": img_cf, "bounding_boxes": {"boxes": xyxy, "labels": labels}}, training=True)
+        c[name] = {"class_name": layer.__class__.__name__, "config": jsonable(layer.get_config()), "training": True, "images": arr(img_cf),
+                   "boxes": arr(xyxy), "labels": arr(labels), "images_out": arr(out["images"]),
+                   "boxes_out": arr(out["bounding_boxes"]["boxes"]), "labels_out": arr(out["bounding_boxes"]["labels"])}
+    # Keras's MaxNumBoundingBoxes leaves `fill_value` out of its config: record the argument it was built with.
+    c["max_num_5"]["extra_config"] = {"fill_value": -7}
+    layer = L.RandomFlip(seed=1, bounding_box_format="xyxy")  # seed 1 flips this image
+    out = layer({"images": img[0], "bounding_boxes": {"boxes": xyxy[0], "labels": labels[0]}}, training=True)
+    c["flip_unbatched"] = {"class_name": "RandomFlip", "config": jsonable(layer.get_config()), "training": True, "images": arr(img[0]),
+                           "boxes": arr(xyxy[0]), "labels": arr(labels[0]), "images_out": arr(out["images"]),
+                           "boxes_out": arr(out["bounding_boxes"]["boxes"]), "labels_out": arr(out["bounding_boxes"]["labels"])}
+    conv = {}
+    for tgt in ["yxyx", "xywh", "center_xywh", "center_yxhw", "rel_xyxy", "rel_yxyx", "rel_xywh", "rel_center_xywh"]:
+        conv[tgt] = arr(boxes_in(tgt))
+        conv[f"{tgt}_to_rel_center_xywh"] = arr(B.convert_format(boxes_in(tgt), source=tgt, target="rel_center_xywh", height=8, width=10))
+    clipped = B.clip_to_image_size({"boxes": xyxy.copy(), "labels": labels.copy()}, height=6, width=5)
+    aff = {"angle": [20.0, -35.0], "translate_x": [0.1, -0.2], "translate_y": [-0.05, 0.15], "scale": [1.2, 0.8], "shear_x": [5.0, -10.0], "shear_y": [0.0, 7.0]}
+    affine = B.affine_transform(xyxy.copy(), *[np.array(v, "float32") for v in aff.values()], height=8, width=10, center_x=0.4, center_y=0.6)
+    helpers = {"affine_args": aff, "affine": arr(affine), "crop": arr(B.crop(xyxy.copy(), top=1, left=2, height=5, width=6)),
+               "pad": arr(B.pad(xyxy.copy(), top=1, left=2))}
+    return {"images": arr(img), "cases": c, "helpers": helpers, "convert": {"xyxy": arr(xyxy), "height": 8, "width": 10, **conv},
+            "clip": {"height": 6, "width": 5, "boxes": arr(clipped["boxes"]), "labels": arr(clipped["labels"])}}
+
+
+def write_bbox():
+    with open(os.path.join(GOLDEN, "layers_pre_bbox.json"), "w") as f:
+        json.dump(bbox_cases(), f)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ Writes packages/layers/test/golden/saving/:
   cases.json              per case: the files, the layer classes it needs, input(s), Keras's outputs,
                           tolerance, and the stored weight paths (h5 dataset paths with shapes)
 Inputs are random with a fixed seed; outputs come only from Keras (inference mode).
+Every other layer kind (and LoRA, text assets, a Keras 2 optimizer-state file) is in
+tools/golden/saving_kinds.py, which writes test/golden/saving/kinds/ and leaves these files alone.
 
 Run: KERAS_BACKEND=jax .venv/bin/python tools/golden/saving.py
 """

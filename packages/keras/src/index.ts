@@ -1,6 +1,6 @@
 /**
  * @kx/keras: the whole kit under Keras's namespaces (`keras.ops`, `keras.layers`, `keras.models`,
- * `keras.losses`, `keras.metrics`, `keras.optimizers`, `keras.callbacks`, …), with the default
+ * `keras.losses`, `keras.metrics`, `keras.optimizers`, `keras.callbacks`, `keras.utils`, …), with the default
  * backends (tfjs-wasm, tfjs-cpu, reference) and the trainer registered on import.
  *
  * @example
@@ -28,6 +28,7 @@ registerTrainer(trainer)
 
 export * as ops from './ops.js'
 export * as layers from './layers.js'
+export * as utils from './utils.js'
 export * as models from './models.js'
 export * as config from './config.js'
 export { losses, metrics, callbacks } from '@kx/trainers'

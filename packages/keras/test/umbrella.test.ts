@@ -17,6 +17,15 @@ describe('@kx/keras umbrella', () => {
     expect(keras.listBackends().slice(0, 3)).toEqual(['tfjs-wasm', 'tfjs-cpu', 'onnx'])
   })
 
+  it('puts the box helpers under keras.utils.boundingBoxes (Keras keras.utils.bounding_boxes), not keras.layers', async () => {
+    await keras.ready()
+    for (const f of ['convertFormat', 'clipToImageSize', 'affineTransform', 'crop', 'pad'] as const) expect(typeof keras.utils.boundingBoxes[f]).toBe('function')
+    expect('boundingBoxes' in keras.layers).toBe(false)
+    // Keras: convert_format([[10, 20, 50, 60]], "xyxy", "xywh") == [[10, 20, 40, 40]]
+    const out = keras.utils.boundingBoxes.convertFormat(keras.ops.array([[10, 20, 50, 60]]), 'xyxy', 'xywh')
+    expect(await out.array()).toEqual([[10, 20, 40, 40]])
+  })
+
   it('trains, evaluates, saves and reloads a convnet on MNIST digits (miniature main job)', async () => {
     const backend = await keras.ready()
     expect(backend.name).toBe('tfjs-wasm')

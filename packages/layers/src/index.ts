@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { Layer, configToArgs, registerDefaultInitializer } from './engine/Layer.js'
-export type { LayerArgs, CallOptions, AddWeightOptions, ShapeLike } from './engine/Layer.js'
+export type { LayerArgs, CallOptions, AddWeightOptions, ShapeLike, StatelessCallOptions } from './engine/Layer.js'
 export { InputSpec, assertInputCompatibility } from './engine/InputSpec.js'
 export type { InputSpecArgs } from './engine/InputSpec.js'
 export { InputLayer, Input } from './engine/InputLayer.js'

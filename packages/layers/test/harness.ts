@@ -2,7 +2,9 @@
  * @file The layer test harness (kx's counterpart of Keras's `run_layer_test`): one call checks a
  * layer's config round trips, build and weight counts, static and symbolic output shapes, an eager
  * call (shape, dtype, optional expected values), masking support, a training step and mixed
- * precision, on the reference backend.
+ * precision — on the reference backend in this package, and on every other backend through the
+ * backends' `layers` vitest projects, whose setup file selects the backend and calls
+ * `configureLayerHarness` (float32 tolerances, typed known gaps).
  *
  * @example
  * ```ts
@@ -14,11 +16,71 @@
  * })
  * ```
  */
-import { expect } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import {
-  KerasTensor, Tensor, isFloat, isBool, lax, tensor, tidy, valueAndGrad, full, type DType, type Dim, type NestedArray,
+  KerasTensor, Tensor, getBackend, isFloat, isBool, lax, tensor, tidy, valueAndGrad, full, type DType, type Dim, type NestedArray,
 } from '@kx/core'
 import { Layer, serializeLayer, deserializeLayer, type CallOptions, type CustomObjects } from '../src/index.js'
+import { checkSavingRoundTrip } from './harness-saving.js'
+
+/** A layer test that does not pass on a backend yet, and why (the harness fails the gap once it passes). */
+export interface LayerKnownGap {
+  /** The layer class name (`Conv3DTranspose`). */
+  readonly layer: string
+  /** Restricts the gap to tests whose full name contains this text. */
+  readonly test?: string
+  readonly reason: string
+  /** The failure depends on random draws (e.g. which augmentations AugMix picks): a passing run is not flagged as stale. */
+  readonly mayPass?: boolean
+}
+
+/** How the harness runs on a backend other than `reference` (set by a backend package's setup file). */
+export interface LayerHarnessBackend {
+  /** The backend's name, for messages. */
+  readonly backend: string
+  /** Absolute + relative tolerance floor for value comparisons (float32 engines; default 1e-4). */
+  readonly tolerance?: number
+  readonly knownGaps?: readonly LayerKnownGap[]
+  /** Run the saving round trip in each harness call (default false: it checks file formats, not the backend). */
+  readonly runSavingCheck?: boolean
+  /** Tests skipped on this backend by design (e.g. float64 finite differences on a float32 engine): full-name substring and why. */
+  readonly skipTests?: readonly { readonly test: string; readonly reason: string }[]
+}
+
+const HARNESS_KEY = Symbol.for('kx.layers.harnessBackend')
+/** Known gaps matched in the current test, and whether any of their harness calls failed. */
+const gapOutcomes = new Map<LayerKnownGap, boolean>()
+
+/** Called by a backend's layers-project setup file, after it selected the backend; installs the skips. */
+export function configureLayerHarness(config: LayerHarnessBackend): void {
+  (globalThis as Record<symbol, unknown>)[HARNESS_KEY] = config
+  // A gap must still fail somewhere in its test: one that passes in every harness call is stale.
+  afterEach(() => {
+    const stale = [...gapOutcomes].filter(([g, failed]) => !failed && !g.mayPass).map(([g]) => `${g.layer} (${g.reason})`)
+    gapOutcomes.clear()
+    if (stale.length) throw new Error(`Listed as known gaps on ${config.backend}, but their checks pass: ${stale.join('; ')}. Remove them from the list.`)
+  })
+  beforeEach((ctx) => {
+    gapOutcomes.clear()
+    const name = ctx.task.fullName ?? ctx.task.name
+    const skip = config.skipTests?.find((s) => name.includes(s.test))
+    if (skip) {
+      console.warn(`[layer harness] skipped on ${config.backend}: "${name}" (${skip.reason})`)
+      ctx.skip()
+    }
+  })
+}
+
+/** The backend configuration of this run, or undefined on `reference`. */
+export function layerHarnessBackend(): LayerHarnessBackend | undefined {
+  return (globalThis as Record<symbol, unknown>)[HARNESS_KEY] as LayerHarnessBackend | undefined
+}
+
+/** A comparison tolerance, raised to the backend's float32 floor off `reference`. */
+export function harnessTolerance(tol: number): number {
+  const b = layerHarnessBackend()
+  return b ? Math.max(tol, b.tolerance ?? 1e-4) : tol
+}
 
 /** A layer class the harness can construct from init args and rebuild from a config. */
 export interface LayerClass<A> {
@@ -108,7 +170,8 @@ export function flatNumbers(v: NestedArray): number[] {
 }
 
 /** Expects `actual` ≈ `expected` elementwise (absolute + relative tolerance). */
-export function expectClose(actual: NestedArray, expected: NestedArray, tol = 1e-5, what = 'values'): void {
+export function expectClose(actual: NestedArray, expected: NestedArray, tolerance = 1e-5, what = 'values'): void {
+  const tol = harnessTolerance(tolerance)
   const a = flatNumbers(actual)
   const e = flatNumbers(expected)
   expect(a.length, `${what}: length`).toBe(e.length)
@@ -144,6 +207,21 @@ function meanOf(outs: Tensor[]): Tensor {
  * `LayerCls` must be registered (built-ins are) or passed in `customObjects` for the JSON round trip.
  */
 export async function runLayerTest<A>(LayerCls: LayerClass<A>, o: LayerTestOptions<A>): Promise<void> {
+  const backend = layerHarnessBackend()
+  const testName = expect.getState().currentTestName ?? ''
+  const gap = backend?.knownGaps?.find((g) => g.layer === LayerCls.name && (g.test === undefined || testName.includes(g.test)))
+  if (!gap) return runLayerChecks(LayerCls, o)
+  gapOutcomes.set(gap, gapOutcomes.get(gap) ?? false)
+  try {
+    await runLayerChecks(LayerCls, o)
+  } catch (e) {
+    gapOutcomes.set(gap, true)
+    console.warn(`[layer harness] known gap on ${backend!.backend}: ${LayerCls.name} (${gap.reason}): ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
+  }
+}
+
+async function runLayerChecks<A>(LayerCls: LayerClass<A>, o: LayerTestOptions<A>): Promise<void> {
+  const backend = layerHarnessBackend()
   const tol = o.tolerance ?? 1e-5
   const callOpts = o.callOptions ?? {}
 
@@ -204,6 +282,10 @@ export async function runLayerTest<A>(LayerCls: LayerClass<A>, o: LayerTestOptio
     }
   }
 
+  // Saving sweep (harness-saving.ts, issue #12): every format that can express the layer reloads it to identical outputs and configs.
+  // Off `reference` only when asked: the sweep checks file formats, which do not depend on the backend.
+  if (!backend || backend.runSavingCheck) await checkSavingRoundTrip(layer, x, y, callOpts)
+
   // 6. Training step: grads of mean(output) + losses over trainable weights are finite; an SGD step changes the loss.
   const trainable = layer.trainableWeights
   if ((o.runTrainingCheck ?? trainable.length > 0) && trainable.length > 0) {
@@ -228,8 +310,8 @@ export async function runLayerTest<A>(LayerCls: LayerClass<A>, o: LayerTestOptio
     }
   }
 
-  // 7. Mixed precision: float16 compute, float32 variables.
-  if (o.runMixedPrecisionCheck ?? true) {
+  // 7. Mixed precision: float16 compute, float32 variables (where the backend has float16).
+  if ((o.runMixedPrecisionCheck ?? true) && getBackend().capabilities.dtypes.has('float16')) {
     const mp = new LayerCls({ ...(o.init as object), dtype: 'mixed_float16' } as A)
     const my = flat(mp.apply(x, callOpts))
     for (const w of mp.weights) if (isFloat(w.dtype)) expect(w.dtype, `variable ${w.path} under mixed_float16`).toBe('float32')

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { tensor, type DType, type NestedArray, type Tensor } from '@kx/core'
+import { setRandomSeed, tensor, type DType, type NestedArray, type Tensor } from '@kx/core'
 import {
   Normalization, Discretization, CategoryEncoding, Rescaling, Resizing, CenterCrop, RandomCrop, MaxNumBoundingBoxes, RandomFlip, RandomRotation,
   RandomZoom, RandomTranslation, RandomShear, RandomPerspective, RandomElasticTransform, RandomContrast, RandomBrightness, RandomGrayscale,
@@ -122,6 +122,8 @@ describe('preprocessing: image layers against Keras', () => {
       expect(configOf(deserializeLayer({ class_name: c.class_name, config: c.config })), 'config').toEqual(c.config)
       const x = input(c)
       if (c['inference'] !== undefined) expectClose(await (fromKeras(c).apply(x, { training: false }) as Tensor).array(), c['inference'] as NestedArray, 1e-4, `${name} inference`)
+      // AugMix picks its chains with hostRandom (Python's `random` in Keras): seed it for the determinism check
+      setRandomSeed(1)
       const y = fromKeras(c).apply(x, { training: true }) as Tensor
       expect(y.shape).toEqual(c['training_shape'])
       if (MATCHES_KERAS_DRAWS.has(name)) {
@@ -131,6 +133,7 @@ describe('preprocessing: image layers against Keras', () => {
         expectClose(await (l2.apply(x) as Tensor).array(), c['training_second_call'] as NestedArray, 2e-3, `${name} second call`)
       } else {
         // Same seed, same numbers: two fresh layers agree; the draws stay in the value range.
+        setRandomSeed(1)
         const again = fromKeras(c).apply(x, { training: true }) as Tensor
         expectClose(await y.array(), await again.array(), 0, `${name} determinism`)
       }
@@ -146,6 +149,16 @@ describe('preprocessing: image layers against Keras', () => {
       if (MATCHES_KERAS_DRAWS.has(name)) expectClose(labels, c['labels_out'] as NestedArray, 1e-4, `${name} labels`)
     }
   })
+  it('AugMix draws its Dirichlet chain weights and Beta blend weight as Keras does', async () => {
+    for (const name of ['aug_mix_draws', 'aug_mix_draws_alpha']) {
+      const c = I[name]!
+      const kw = c['kwargs'] as unknown as { seed: number; alpha?: number; num_chains?: number }
+      const layer = new AugMix({ seed: kw.seed, ...(kw.alpha !== undefined ? { alpha: kw.alpha } : {}), ...(kw.num_chains !== undefined ? { numChains: kw.num_chains } : {}) })
+      const t = layer.getRandomTransformation(tensor(I['random_flip']!['input'] as NestedArray), true) as { weights: Tensor; ws: Tensor }
+      expectClose(await t.weights.array(), c['chain_mixing_weights'] as NestedArray, 1e-5, `${name} chain weights`)
+      expectClose(await t.ws.array(), c['weight_sample'] as NestedArray, 1e-5, `${name} blend weight`)
+    }
+  })
   it('dict inputs and unbatched images', async () => {
     const x = tensor(I['random_flip']!['input'] as NestedArray)
     const out = new RandomFlip({ seed: 42 }).apply({ images: x, segmentation_masks: x }, { training: true }) as { images: Tensor; segmentation_masks: Tensor }
@@ -157,14 +170,14 @@ describe('preprocessing: image layers against Keras', () => {
 
 /**
  * Layers whose training draws and transforms reproduce Keras-on-JAX's numbers (same Threefry draws, same ops).
- * MixUp, CutMix and AugMix draw from Beta/Gamma, whose kx samplers are not JAX's; AugMix also picks ops with Python's `random`.
+ * AugMix picks its chains' ops with Python's `random` (kx: `hostRandom`), so only its Dirichlet / Beta draws are compared.
  */
 const MATCHES_KERAS_DRAWS = new Set<string>([
   'random_flip', 'random_flip_h', 'random_rotation', 'random_rotation_constant', 'random_zoom', 'random_zoom_hw', 'random_translation',
   'random_translation_wrap', 'random_crop', 'random_contrast', 'random_brightness', 'random_grayscale', 'random_hue', 'random_saturation',
   'random_sharpness', 'random_shear', 'random_posterization', 'random_invert', 'random_erasing', 'random_gaussian_blur', 'random_perspective',
   'random_color_jitter', 'random_color_degeneration', 'solarization', 'auto_contrast', 'equalization', 'equalization_bins', 'clahe',
-  'max_num_bounding_boxes', 'rand_augment',
+  'max_num_bounding_boxes', 'rand_augment', 'mix_up', 'cut_mix', 'mix_up_labels', 'cut_mix_labels',
 ])
 
 describe('preprocessing: audio layers against Keras', () => {

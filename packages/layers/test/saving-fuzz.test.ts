@@ -7,9 +7,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { zipSync } from 'fflate'
-import { KxError } from '@kx/core'
-import { Input, Model, Sequential } from '../src/index.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { KxError, Variable, tensor } from '@kx/core'
+import { Input, Model, Sequential, registerTrainer, type TrainerPlugin } from '../src/index.js'
 import { Dense, Add, Concatenate, Embedding, Flatten } from '../src/layers/index.js'
+import { IntegerLookup } from '../src/index.js'
 import { loadModel, loadWeights, saveModel, saveWeights, saveLayersModel, loadLayersModel, memoryFiles, modelFromJson } from '../src/saving/index.js'
 import { ZipReader } from '../src/saving/zip.js'
 
@@ -91,6 +94,24 @@ describe('fuzz: mutated files load or fail with a KxError', () => {
     const tfjsJson = JSON.parse(dec(files.get('model.json')!))
     const smallFiles = memoryFiles()
     await saveModel(small(), smallFiles)
+    // The newer loaders: LoRA layers (merged kernel on save, factors zeroed on load) and legacy optimizer_weights (needs a compiling trainer).
+    const loraFiles = memoryFiles()
+    await saveModel(new Sequential({ layers: [Input({ shape: [3] }), new Dense({ units: 2, loraRank: 1 })] }), loraFiles)
+    const keras2Adam = new Uint8Array(readFileSync(join(__dirname, 'golden', 'saving', 'kinds', 'keras2_adam.h5')))
+    // Assets and named values: an adapted tf_idf IntegerLookup.
+    const lookup = new IntegerLookup({ outputMode: 'tf_idf' })
+    await lookup.adapt(tensor([[3, 3, 1], [2, 3, 2]], { dtype: 'int32' }))
+    const assetFiles = memoryFiles()
+    await saveModel(new Sequential({ layers: [Input({ shape: [3], dtype: 'int32' }), lookup] }), assetFiles)
+    // Keras operation nodes (NotEqual/Any) in a Functional config.
+    const maskingRnn = new Uint8Array(readFileSync(join(__dirname, 'golden', 'saving', 'kinds', 'masking_rnn.keras')))
+    registerTrainer({
+      compile(m: Model) {
+        const variables = [new Variable({ initializer: tensor(0, { dtype: 'int64' }), name: 'iteration' })]
+        m.trainerState['compiled'] = { optimizer: { name: 'sgd', className: 'SGD', variables, built: true, getConfig: () => ({ name: 'sgd' }) } }
+        m.compiled = { optimizer: 'sgd' }
+      },
+    } as unknown as TrainerPlugin)
     const counts = { ok: 0, error: 0 }
     const target = functional()
     const r = rng(Number(process.env['KX_FUZZ_SEED'] ?? 20261124))
@@ -98,13 +119,13 @@ describe('fuzz: mutated files load or fail with a KxError', () => {
     for (let i = 0; i < N; i++) {
       const kind = i % 6
       let res: 'ok' | 'error'
-      if (kind === 0) res = await outcome(() => loadModel(mutateBytes(keras, r)), `case ${i} .keras bytes`)
+      if (kind === 0) res = await outcome(() => loadModel(mutateBytes(i % 12 === 6 ? loraFiles.get('model.keras')! : i % 18 === 0 ? maskingRnn : i % 18 === 12 ? assetFiles.get('model.keras')! : keras, r)), `case ${i} .keras bytes`)
       else if (kind === 1) {
         const cfg = enc(JSON.stringify(mutateJson(configJson, r)))
         res = await outcome(() => loadModel(zipSync({ 'metadata.json': parts.meta, 'config.json': cfg, 'model.weights.h5': parts.weights }, { level: 0 })), `case ${i} config.json`)
       } else if (kind === 2) res = await outcome(() => loadWeights(target, mutateBytes(files.get('model.weights.h5')!, r)), `case ${i} .weights.h5 bytes`)
       else if (kind === 3) {
-        const b = mutateBytes(files.get('model.h5')!, r)
+        const b = mutateBytes(i % 12 === 9 ? keras2Adam : files.get('model.h5')!, r)
         res = await outcome(() => loadModel(b), `case ${i} legacy .h5 bytes`)
       }
       else if (kind === 4) {

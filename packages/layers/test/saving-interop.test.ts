@@ -10,9 +10,10 @@ import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { tensor, type DType, type Tensor } from '@kx/core'
+import { tensor, type DType, type Tensor, type Variable } from '@kx/core'
 import { Input, Layer, Model, Sequential, registerTrainer, type TrainerPlugin } from '../src/index.js'
 import { Dense, Add, Concatenate, Embedding, Flatten, EinsumDense, PReLU, Reshape } from '../src/layers/index.js'
+import { Conv1D } from '../src/index.js'
 import { saveModel, saveWeights, layersModelArtifacts } from '../src/saving/index.js'
 
 const REPO = join(__dirname, '../../..')
@@ -33,7 +34,24 @@ function models(): { name: string; model: Layer; inputs: Tensor[] }[] {
   const s = new Add().apply([a, b])
   const c = new Concatenate().apply([s, a])
   const twoHeads = new Model({ inputs: x, outputs: [new Dense({ units: 3, activation: 'sigmoid' }).apply(c), new Dense({ units: 2 }).apply(s)] })
+  // LoRA on Dense, EinsumDense, Conv1D and Embedding, with non-zero B factors so the saved (merged) kernels differ from the bases.
+  // NOTE: lora_alpha stays at the rank on Dense: Keras 3.15's Dense.build calls enable_lora(rank) and resets lora_alpha (its legacy .h5 would differ).
+  const li = Input({ shape: [4, 6] })
+  const ids = Input({ shape: [2], dtype: 'int32' })
+  const loraLayers = [
+    new Dense({ units: 5, loraRank: 2 }), new EinsumDense({ equation: 'abc,cd->abd', outputShape: [4, 3], biasAxes: 'd', loraRank: 2 }),
+    new Conv1D({ filters: 2, kernelSize: 2, loraRank: 1 }), new Embedding({ inputDim: 7, outputDim: 3, loraRank: 2 }),
+  ]
+  const [ld, le, lc, lm] = loraLayers
+  const h = new Flatten().apply(lc!.apply(le!.apply(ld!.apply(li))))
+  const lora = new Model({ inputs: [li, ids], outputs: new Concatenate().apply([h, new Flatten().apply(lm!.apply(ids))]) })
+  for (const l of loraLayers) {
+    const b = (l as unknown as { loraKernelB?: Variable; loraEmbeddingsB?: Variable })
+    const v = (b.loraKernelB ?? b.loraEmbeddingsB)!
+    v.assign(tensor(Array.from({ length: v.shape.reduce((p, q) => p * q, 1) }, (_, i) => ((i % 5) - 2) / 10), { shape: v.shape.slice(), dtype: 'float32' }))
+  }
   return [
+    { name: 'lora', model: lora, inputs: [tensor(Array.from({ length: 48 }, (_, i) => Math.sin(i)), { shape: [2, 4, 6], dtype: 'float32' }), tensor([[1, 6], [0, 3]], { dtype: 'int32' })] },
     { name: 'mlp', model: new Sequential({ layers: [Input({ shape: [6] }), new Dense({ units: 8, activation: 'relu' }), new Dense({ units: 3, activation: 'softmax' })] }), inputs: [tensor([[0.1, -0.2, 0.3, 0.4, -0.5, 0.6], [1, 2, 3, 4, 5, 6]], { dtype: 'float32' })] },
     { name: 'two_heads', model: twoHeads, inputs: [tensor([[0.5, -1, 2, 0.25, 1], [1.5, 0.25, -0.75, 0, -2]], { dtype: 'float32' })] },
     { name: 'embedding', model: new Sequential({ layers: [Input({ shape: [4], dtype: 'int32' }), new Embedding({ inputDim: 12, outputDim: 3 }), new Flatten(), new Dense({ units: 2 })] }), inputs: [tensor([[1, 2, 3, 11], [0, 5, 5, 7]], { dtype: 'int32' })] },
@@ -99,7 +117,7 @@ describe.skipIf(!hasPython && !REQUIRE)('Python Keras loads what kx writes', () 
         model.compiled = options
       },
     } as unknown as TrainerPlugin)
-    const { model, inputs } = models()[0]!
+    const { model, inputs } = models().find((m) => m.name === 'mlp')!
     ;(model as Model).compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] })
     const dir = mkdtempSync(join(tmpdir(), 'kx-interop-'))
     try {
@@ -126,7 +144,7 @@ describe.skipIf(!hasTfjs)('tfjs-layers loads what kx writes (model.json + weight
     req('@tensorflow/tfjs-backend-cpu')
     const tfl = req('@tensorflow/tfjs-layers')
     await tf.setBackend('cpu')
-    for (const { name, model, inputs } of models().filter((m) => m.name !== 'einsum_prelu')) {
+    for (const { name, model, inputs } of models().filter((m) => m.name !== 'einsum_prelu' && m.name !== 'lora')) {
       for (const quantize of [undefined, 'float16'] as const) {
         const { topology, specs, data } = await layersModelArtifacts(model, quantize ? { quantize } : {})
         const m = await tfl.loadLayersModel({ load: async () => ({ modelTopology: topology, weightSpecs: specs, weightData: data.slice().buffer }) })

@@ -6,13 +6,15 @@ import { join } from 'node:path'
 import { tensor, KxError, Variable, type Tensor } from '@kx/core'
 import { Input, Layer, Model, Sequential, registerTrainer, type TrainerPlugin } from '../src/index.js'
 import { Dense, Dropout, Flatten, Add, Embedding, Concatenate, Lambda } from '../src/layers/index.js'
+import { IntegerLookup, StringLookup, deserializeLayer } from '../src/index.js'
 import { registerSerializableFunction } from '../src/activations/index.js'
 import {
   saveModel, loadModel, saveWeights, loadWeights, memoryFiles, KerasFileEditor, saveLayersModel, loadLayersModel, planSave, sniffFormat,
-  registerCompileConfigHooks,
+  registerCompileConfigHooks, FormatCannotExpressError,
 } from '../src/saving/index.js'
 import { ZipReader } from '../src/saving/zip.js'
 import { H5Reader } from '../src/saving/h5.js'
+import { checkSavingRoundTrip } from './harness-saving.js'
 
 const x3 = (): Tensor => tensor([[0.5, -1, 2], [1.5, 0.25, -0.75]], { dtype: 'float32' })
 async function values(model: Layer, x: Tensor = x3()): Promise<number[]> { return [...((await (model.apply(x) as Tensor).data()) as Float32Array)] }
@@ -290,5 +292,143 @@ describe('sources, safe mode and the file editor', () => {
     expect([...data]).toEqual([...(await model.layers[1]!.weights[0]!.value.data())])
     expect(ed.summary()).toMatch(/Total: 4 variables, 26 values/)
     ed.close()
+  })
+})
+
+describe('legacy .h5 optimizer state (Keras 3 legacy loader: set_weights in order, warn at the first mismatch)', () => {
+  /** Keras 3 Adam's variable order: iteration, learning_rate, then momentum and velocity per variable. */
+  class FakeAdam {
+    static readonly className = 'Adam'
+    readonly className = 'Adam'
+    readonly name = 'adam'
+    built = false
+    variables: Variable[] = [
+      new Variable({ initializer: tensor(0, { dtype: 'int64' }), name: 'iteration' }),
+      new Variable({ initializer: tensor(0.001, { dtype: 'float32' }), name: 'learning_rate' }),
+    ]
+    build(vars: readonly Variable[]): void {
+      if (this.built) return
+      this.built = true
+      for (const v of vars) {
+        for (const slot of ['momentum', 'velocity']) this.variables.push(new Variable({ initializer: tensor(new Float32Array(numel(v)), { shape: v.shape.slice(), dtype: 'float32' }), name: `${v.name}_${slot}` }))
+      }
+    }
+    getConfig() { return { name: this.name, learning_rate: 0.001 } }
+  }
+  const trainer = {
+    compile(model: Model) {
+      const opt = new FakeAdam()
+      model.trainerState['compiled'] = { optimizer: opt }
+      model.compiled = { optimizer: 'adam' }
+    },
+  } as unknown as TrainerPlugin
+  const numel = (v: Variable): number => v.shape.reduce((a, b) => a * b, 1)
+  const golden = (f: string): Uint8Array => new Uint8Array(readFileSync(join(__dirname, 'golden', 'saving', f)))
+  const optOf = (m: Layer): FakeAdam => ((m as Model).trainerState['compiled'] as { optimizer: FakeAdam }).optimizer
+
+  it('a Keras 3 legacy .h5 (tools/golden/saving.py, Adam after one step): every optimizer variable restored from optimizer_weights', async () => {
+    registerTrainer(trainer)
+    const warnings: string[] = []
+    const model = await loadModel(golden('mlp_sequential.h5'), { warn: (m) => warnings.push(m) })
+    const r = await H5Reader.open(golden('mlp_sequential.h5'), 'mlp_sequential.h5')
+    try {
+      const names = r.attr('optimizer_weights', 'weight_names') as string[]
+      const vars = optOf(model).variables
+      expect(names.length).toBe(10)
+      expect(vars.length).toBe(names.length)
+      for (const [i, n] of names.entries()) {
+        const stored = [...r.readDataset(`optimizer_weights/${n}`, vars[i]!.dtype).data].map(Number)
+        expect([...(await vars[i]!.value.data())].map(Number), n).toEqual(stored)
+      }
+      expect(Number((await vars[0]!.value.data())[0])).toBe(1)
+    } finally {
+      r.close()
+    }
+    expect(warnings.filter((w) => /optimizer/.test(w))).toEqual([])
+  })
+  it('a Keras 2 file (legacy Adam slot order, built with h5py by tools/golden/saving_kinds.py): warns and keeps what Keras 3 keeps', async () => {
+    registerTrainer(trainer)
+    const c = (JSON.parse(readFileSync(join(__dirname, 'golden', 'saving', 'kinds', 'cases.json'), 'utf8')) as { cases: Record<string, { optimizer: { keras3_variables: { path: string; value: { data: number[] } }[]; keras3_warnings: string[] } }> }).cases['keras2_adam']!.optimizer
+    expect(c.keras3_warnings.some((w) => /Error in loading the saved optimizer state/.test(w))).toBe(true)
+    const warnings: string[] = []
+    const model = await loadModel(golden('kinds/keras2_adam.h5'), { warn: (m) => warnings.push(m) })
+    expect(warnings.some((w) => /Error in loading the saved optimizer state.*freshly initialized optimizer/.test(w))).toBe(true)
+    const vars = optOf(model).variables
+    // Keras 3 keeps the saved iteration count (5) and its own learning rate; kx's fake Adam starts at 0.001.
+    expect(Number((await vars[0]!.value.data())[0])).toBe(c.keras3_variables[0]!.value.data[0])
+    expect(c.keras3_variables[0]!.path).toMatch(/iteration/)
+    expect([...(await vars[1]!.value.data())]).toEqual([Math.fround(0.001)])
+    for (const v of vars.slice(2)) expect([...(await v.value.data())].every((x) => x === 0)).toBe(true)
+  })
+  it('kx writes optimizer_weights into legacy .h5 and reads them back', async () => {
+    registerTrainer(trainer)
+    const model = mlp()
+    model.compile({ optimizer: 'adam', loss: 'mse' })
+    const opt = optOf(model)
+    opt.build(model.trainableWeights)
+    opt.variables.forEach((v, i) => { if (i > 0) v.assign(tensor(new Float32Array(numel(v)).fill(i / 8), { shape: v.shape.slice(), dtype: 'float32' })) })
+    opt.variables[0]!.assign(tensor(3, { dtype: 'int64' }))
+    const files = memoryFiles()
+    await saveModel(model, files, { format: 'h5' })
+    const again = await loadModel(files.source('model.h5'))
+    const back = optOf(again).variables
+    expect(back.length).toBe(opt.variables.length)
+    for (let i = 0; i < back.length; i++) expect([...(await back[i]!.value.data())].map(Number)).toEqual([...(await opt.variables[i]!.value.data())].map(Number))
+  })
+})
+
+describe('formats that cannot express a model', () => {
+  it('TF.js refuses float64 weights with FormatCannotExpressError; the harness sweep skips that format only', async () => {
+    const model = new Sequential({ layers: [Input({ shape: [3], dtype: 'float64' }), new Dense({ units: 2, dtype: 'float64' })] })
+    const err = await saveLayersModel(model, memoryFiles()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(FormatCannotExpressError)
+    expect((err as KxError).code).toBe('not-implemented')
+    expect((err as Error).message).toMatch(/float64/)
+    const layer = new Dense({ units: 2, dtype: 'float64' })
+    const x = tensor([[0.5, -1, 2]], { dtype: 'float64' })
+    const report = await checkSavingRoundTrip(layer, x, layer.apply(x) as Tensor)
+    expect(report).toMatchObject({ keras: 'ok', weightsH5: 'ok', sharded: 'ok', legacyH5: 'ok' })
+    expect(report.tfjs).toMatch(/^skip: .*float64/)
+  })
+})
+
+describe('assets and named values (Keras save_assets / save_own_variables with keys)', () => {
+  it('an adapted tf_idf IntegerLookup: vocabulary in assets/, idf_weights by name; reload is identical; legacy formats refuse it', async () => {
+    const lookup = new IntegerLookup({ outputMode: 'tf_idf' })
+    await lookup.adapt(tensor([[3, 3, 1], [2, 3, 2], [7, 7, 7]], { dtype: 'int32' }))
+    const model = new Sequential({ layers: [Input({ shape: [3], dtype: 'int32' }), lookup] })
+    const x = tensor([[3, 1, 9], [7, 2, 2]], { dtype: 'int32' })
+    const before = [...((await (model.apply(x) as Tensor).data()) as Float32Array)]
+    const files = memoryFiles()
+    await saveModel(model, files)
+    const zip = ZipReader.open(files.get('model.keras')!, 'm')
+    expect(zip.names()).toContain('assets/layers/integer_lookup/vocabulary.txt')
+    expect(new TextDecoder().decode(await zip.read('assets/layers/integer_lookup/vocabulary.txt')).split('\n')).toEqual(lookup.getVocabulary(true).map(String))
+    const ed = await KerasFileEditor.open(files.get('model.keras')!)
+    expect(ed.weights().map((w) => w.path)).toEqual(['layers/integer_lookup/vars/idf_weights'])
+    ed.close()
+    const again = await loadModel(files.source('model.keras'))
+    expect([...((await (again.apply(x) as Tensor).data()) as Float32Array)]).toEqual(before)
+    expect(((again as Sequential).layers[0] as IntegerLookup).getVocabulary(true)).toEqual(lookup.getVocabulary(true))
+    for (const save of [() => saveModel(model, memoryFiles(), { format: 'h5' }), () => saveLayersModel(model, memoryFiles())]) {
+      const err = await save().catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(FormatCannotExpressError)
+      expect((err as Error).message).toMatch(/vocabulary\.txt as assets/)
+    }
+  })
+  it('a vocabulary asset written by Keras (StringLookup in tools/golden/saving_kinds.py text_layers) gives Keras outputs', async () => {
+    const dir = join(__dirname, 'golden', 'saving', 'kinds')
+    const c = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { cases: Record<string, { inputs: { data: string[]; shape: number[] }[]; outputs: { data: number[]; shape: number[] }[] }> }).cases['text_layers']!
+    const zip = ZipReader.open(new Uint8Array(readFileSync(join(dir, 'text_layers.keras'))), 'text_layers.keras')
+    const cfg = JSON.parse(new TextDecoder().decode(await zip.read('config.json'))) as { config: { layers: { name: string; class_name: string; config: Record<string, unknown> }[] } }
+    // The adapted one (vocabulary null in its config); its asset folder is its Keras path, the second StringLookup: string_lookup_1.
+    const lc = cfg.config.layers.find((l) => l.class_name === 'StringLookup' && l.config['vocabulary'] === null)!
+    expect(lc.config['vocabulary']).toBeNull()
+    const layer = deserializeLayer({ class_name: lc.class_name, config: lc.config }) as StringLookup
+    layer.loadAssets(new Map([['vocabulary.txt', await zip.read('assets/layers/string_lookup_1/vocabulary.txt')]]))
+    const words = [c.inputs[0]!.data.slice(0, 3), c.inputs[0]!.data.slice(3, 6)]
+    const out = layer.apply(words) as Tensor
+    expect(out.shape).toEqual(c.outputs[6]!.shape)
+    expect([...(await out.data())].map(Number)).toEqual(c.outputs[6]!.data)
   })
 })

@@ -1,13 +1,15 @@
 /** @file Layer: Keras 3's unit of state + computation (build on first call, weights, symbolic calls, masks, configs). */
 import {
-  InvalidArgumentError, KerasTensor, Tensor, Variable, lax, tidy, withAutocast, isFloat, treeFlatten, treeUnflatten, fmt,
-  type DType, type Dim, type NestedArray, type TypedArray,
+  InvalidArgumentError, KerasTensor, SeedGenerator, StatelessScope, Tensor, Variable, full, getStatelessScope, lax, tidy, withAutocast,
+  isFloat, isTracing, treeFlatten, treeUnflatten, fmt, type DType, type Dim, type NestedArray, type TypedArray,
 } from '@kx/core'
 import { DTypePolicy, getDtypePolicy, serializeDtypePolicy } from './dtypePolicy.js'
 import { InputSpec, assertInputCompatibility } from './InputSpec.js'
 import { toSnakeCase, uniqueName } from './naming.js'
 import { Node, type KerasHistory } from './Node.js'
-import { currentTraining, getKerasMask, setKerasMask, withCallContext } from './context.js'
+import { currentTraining, getKerasMask, inCallContext, setKerasMask, withCallContext } from './context.js'
+import { getRegularizerHooks } from './hooks.js'
+import type { Regularizer, RegularizerIdentifier } from '../regularizers/regularizers.js'
 
 /** Constructor options shared by all layers (camelCased Keras arguments). */
 export interface LayerArgs {
@@ -21,6 +23,11 @@ export interface LayerArgs {
   readonly batchSize?: number
   readonly batchInputShape?: readonly Dim[]
   readonly inputDim?: number
+  /**
+   * A regularizer applied to every output of each eager call, added to `losses` divided by the batch
+   * size (Keras `activity_regularizer`): a name (`'l2'`), a config envelope, or a Regularizer.
+   */
+  readonly activityRegularizer?: RegularizerIdentifier
 }
 
 /** Options of a layer call. */
@@ -40,6 +47,12 @@ export interface AddWeightOptions {
   readonly regularizer?: { apply(x: Tensor): Tensor } | null
   readonly constraint?: { apply(x: Tensor): Tensor } | null
   readonly name?: string
+}
+
+/** Options of `statelessCall`: call options plus `returnLosses`. */
+export interface StatelessCallOptions extends CallOptions {
+  /** Also return the losses added during the call (activity and weight regularization). */
+  readonly returnLosses?: boolean
 }
 
 /** Shapes of a (possibly nested) input: a shape, a list of shapes, or a dict of shapes. */
@@ -78,6 +91,10 @@ export class Layer {
   private readonly _ownNonTrainable: Variable[] = []
   private readonly _regularizers: { variable: Variable; regularizer: { apply(x: Tensor): Tensor } }[] = []
   private _losses: Tensor[] = []
+  /** Losses this layer added inside a loss-collecting StatelessScope (Keras `_loss_ids`). */
+  private readonly _scopeLosses = new Set<Tensor>()
+  /** The regularizer of the outputs (Keras `activity_regularizer`); applied by `apply()` for every layer class. */
+  readonly activityRegularizer: Regularizer | null
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueName(toSnakeCase(new.target.name))
@@ -87,6 +104,7 @@ export class Layer {
     this._trainable = args.trainable ?? true
     this.dtypePolicy = getDtypePolicy(args.dtype ?? undefined)
     this.autocast = args.autocast ?? true
+    this.activityRegularizer = resolveRegularizer(args.activityRegularizer, this.name)
     if (args.batchInputShape) this.batchInputShape = args.batchInputShape
     else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape]
     else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim]
@@ -220,10 +238,14 @@ export class Layer {
     const callOptions: CallOptions = { ...options, ...(training !== undefined ? { training } : {}), ...(mask !== undefined ? { mask } : {}) }
     const symbolic = flat.some((t) => t.isSymbolic)
     const policyDtype = this.computeDtype !== this.variableDtype ? this.computeDtype : undefined
+    // Keras's entry call (no call in progress) starts from no losses; nested calls add to them.
+    if (!inCallContext()) this.clearLosses()
     let outputs = withCallContext(training, () => withAutocast(policyDtype, () => this.call(callInputs, callOptions)))
+    if (this.activityRegularizer) this.addActivityLosses(outputs)
     // NOTE: a symbolic call that returns one of its inputs (Dropout at inference, Identity) must still
-    // produce a new KerasTensor, or the node's output would overwrite its input's history.
-    if (symbolic) {
+    // produce a new KerasTensor, or the node's output would overwrite its input's history (not while
+    // tracing: a fresh KerasTensor is not computed from the traced inputs, so export would fail).
+    if (symbolic && !isTracing()) {
       const [outs, outDef] = treeFlatten(outputs, isTensor)
       if (outs.some((o) => flat.includes(o) || castFlat.includes(o))) {
         outputs = treeUnflatten(outDef, outs.map((o) => (flat.includes(o) || castFlat.includes(o) ? new KerasTensor((o as KerasTensor).symbolicShape, o.dtype) : o)))
@@ -271,20 +293,120 @@ export class Layer {
     for (const t of kts) (t.kerasHistory as KerasHistory | undefined)?.layer.outboundNodes.push(node)
   }
 
-  /** Adds a loss tensor (activity regularization); collected by `losses` and cleared each call of the trainer. */
-  addLoss(loss: Tensor): void { this._losses.push(loss) }
+  /**
+   * Adds a loss tensor from `call` (Keras `add_loss`); collected by `losses` until the next entry call.
+   * Inside a `StatelessScope` the loss goes to the scope (when it collects losses) and the layer is untouched.
+   */
+  addLoss(loss: Tensor): void {
+    const scope = getStatelessScope()
+    if (!scope) { this._losses.push(loss); return }
+    if (scope.collectLosses) { scope.addLoss(loss); this._scopeLosses.add(loss) }
+  }
 
-  /** Regularization losses: weight regularizers plus losses added during the last call. */
+  /** Regularization losses: losses added during the last call plus weight regularizers, own then sub-layers'. */
   get losses(): Tensor[] {
-    const out: Tensor[] = [...this._losses]
+    const scope = getStatelessScope()
+    const out: Tensor[] = scope ? scope.losses.filter((l) => this._scopeLosses.has(l)) : [...this._losses]
     for (const { variable, regularizer } of this._regularizers) out.push(regularizer.apply(variable.value))
     for (const l of this.trackedLayers()) out.push(...l.losses)
     return out
   }
-  /** Clears losses added during calls (not weight regularizers). */
+  /** Clears losses added during calls (not weight regularizers); inside a StatelessScope, this layer's losses in the scope. */
   clearLosses(): void {
+    const scope = getStatelessScope()
+    if (scope?.collectLosses) {
+      const kept = scope.losses.filter((l) => !this._scopeLosses.has(l))
+      scope.losses.splice(0, scope.losses.length, ...kept)
+    }
     this._losses = []
+    this._scopeLosses.clear()
     for (const l of this.trackedLayers()) l.clearLosses()
+  }
+
+  /**
+   * Adds `activityRegularizer(output) / batch` for each concrete output (Keras's `__call__`; the batch is
+   * the first dimension, a scalar output is not divided, and an empty batch gives 0 like `divide_no_nan`).
+   */
+  private addActivityLosses(outputs: unknown): void {
+    const [flat] = treeFlatten(outputs, isTensor)
+    for (const out of flat) {
+      if (out.isSymbolic && !isTracing()) continue
+      let loss = this.activityRegularizer!.apply(out)
+      if (out.shape.length > 0) {
+        const batch = out.shape[0] as number
+        loss = batch === 0 ? lax.mul(loss, full([], 0, loss.dtype)) : lax.div(loss, full([], batch, loss.dtype))
+      }
+      this.addLoss(loss)
+    }
+  }
+
+  /** Trainable variables (Keras `trainable_variables`; the same list as `trainableWeights`). */
+  get trainableVariables(): Variable[] { return this.trainableWeights }
+  /**
+   * Non-trainable state (Keras `non_trainable_variables`): non-trainable weights plus the state of
+   * random seed generators held in attributes, per layer, sub-layers after their parent.
+   */
+  get nonTrainableVariables(): Variable[] {
+    const all = dedupe(this.statefulVariables())
+    return this._trainable ? all.filter((v) => !v.trainable) : all
+  }
+  /** @internal Own weights, own seed-generator states, then sub-layers' (Keras `variables` order). */
+  statefulVariables(): Variable[] {
+    const out: Variable[] = [...this._ownTrainable, ...this._ownNonTrainable]
+    for (const key of Object.keys(this)) {
+      const v = (this as Record<string, unknown>)[key]
+      if (v instanceof SeedGenerator) out.push(v.state)
+    }
+    for (const l of this.trackedLayers()) out.push(...l.statefulVariables())
+    return out
+  }
+
+  /**
+   * Calls the layer without side effects (Keras `stateless_call`): variables read the given values,
+   * assignments (BatchNormalization statistics, seed-generator state) are returned instead of applied,
+   * and added losses are returned with `returnLosses`. Like Keras it runs `call()` directly (no build,
+   * autocast or activity regularizer of this layer itself; nested layers run their full `apply`).
+   * Works eagerly, under `jit`, and under `valueAndGrad` with respect to `trainableVariables`.
+   *
+   * @param trainableVariables - values for `this.trainableVariables`, in that order
+   * @param nonTrainableVariables - values for `this.nonTrainableVariables`, in that order
+   * @returns `[outputs, newNonTrainableVariables]`, plus `losses` with `returnLosses: true`
+   *
+   * @example
+   * ```ts
+   * const tv = model.trainableVariables.map((v) => v.value)
+   * const ntv = model.nonTrainableVariables.map((v) => v.value)
+   * const [y, newNtv] = model.statelessCall(tv, ntv, x, { training: true })
+   * model.nonTrainableVariables.forEach((v, i) => v.assign(newNtv[i]!)) // commit the state when wanted
+   * ```
+   */
+  statelessCall(trainableVariables: readonly Tensor[], nonTrainableVariables: readonly Tensor[], inputs: unknown, options?: StatelessCallOptions & { readonly returnLosses?: false }): [any, Tensor[]]
+  /** With `returnLosses: true`: `[outputs, newNonTrainableVariables, losses]`. */
+  statelessCall(trainableVariables: readonly Tensor[], nonTrainableVariables: readonly Tensor[], inputs: unknown, options: StatelessCallOptions & { readonly returnLosses: true }): [any, Tensor[], Tensor[]]
+  statelessCall(trainableVariables: readonly Tensor[], nonTrainableVariables: readonly Tensor[], inputs: unknown, options: StatelessCallOptions = {}): [any, Tensor[]] | [any, Tensor[], Tensor[]] {
+    if (!this.built) {
+      throw new InvalidArgumentError(`To call statelessCall, ${this.className} must be built (its variables must already exist). Build it by calling it on some data. Received: layer "${this.name}" (built=false)`)
+    }
+    const tvars = this.trainableVariables
+    const ntvars = this.nonTrainableVariables
+    for (const [what, given, expected] of [['trainableVariables', trainableVariables, tvars], ['nonTrainableVariables', nonTrainableVariables, ntvars]] as const) {
+      if (!Array.isArray(given) || given.length !== expected.length) {
+        throw new InvalidArgumentError(`Argument \`${what}\` must be a list of tensors corresponding 1:1 to ${this.className}().${what}. Received: a list of length ${Array.isArray(given) ? given.length : fmt(given)}, expected ${expected.length} (layer "${this.name}")`)
+      }
+    }
+    const { returnLosses = false, ...callOptions } = options
+    const mapping: [Variable, Tensor][] = [...tvars.map((v, i): [Variable, Tensor] => [v, trainableVariables[i]!]), ...ntvars.map((v, i): [Variable, Tensor] => [v, nonTrainableVariables[i]!])]
+    const scope = new StatelessScope({ stateMapping: mapping, collectLosses: returnLosses })
+    let losses: Tensor[] = []
+    const outputs = scope.run(() => {
+      if (!inCallContext()) this.clearLosses()
+      const training = callOptions.training ?? currentTraining()
+      const out = withCallContext(training, () => this.call(inputs, training !== undefined ? { ...callOptions, training } : callOptions))
+      if (returnLosses) losses = this.losses
+      return out
+    })
+    const newState = ntvars.map((v, i) => scope.getCurrentValue(v) ?? nonTrainableVariables[i]!)
+    return returnLosses ? [outputs, newState, losses] : [outputs, newState]
   }
 
   /** Weight values as nested arrays, in `weights` order (Keras `get_weights`). */
@@ -303,6 +425,8 @@ export class Layer {
   getConfig(): Record<string, unknown> {
     const c: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: serializeDtypePolicy(this.dtypePolicy) }
     if (this.batchInputShape) c['batch_input_shape'] = this.batchInputShape.slice()
+    // Keras's base config has `activity_regularizer` only when one is set.
+    if (this.activityRegularizer) c['activity_regularizer'] = getRegularizerHooks()?.serialize(this.activityRegularizer) ?? null
     return c
   }
 
@@ -328,6 +452,13 @@ export class Layer {
   toString(): string { return `<${this.className} name=${this.name}, built=${this.built}>` }
 }
 
+function resolveRegularizer(id: RegularizerIdentifier, layer: string): Regularizer | null {
+  if (id === null || id === undefined) return null
+  const hooks = getRegularizerHooks()
+  if (!hooks) throw new InvalidArgumentError(`Layer "${layer}": resolving activityRegularizer=${fmt(id)} needs the regularizers module; import \`regularizers\` from @kx/layers or pass a Regularizer instance.`)
+  return hooks.get(id) as Regularizer | null
+}
+
 function dedupe(vs: Variable[]): Variable[] { return [...new Set(vs)] }
 
 function defaultInitializer(dtype: DType): (shape: readonly number[], d: DType) => Tensor {
@@ -339,7 +470,6 @@ let defaultInit: ((shape: readonly number[], dtype: DType) => Tensor) | undefine
 /** @internal Installs the default weight initializer (glorot_uniform, from the initializers module). */
 export function registerDefaultInitializer(fn: (shape: readonly number[], dtype: DType) => Tensor): void { defaultInit = fn }
 
-import { full } from '@kx/core'
 function zerosOf(shape: readonly number[], dtype: DType): Tensor { return full(shape, 0, dtype) }
 
 function toValueTensor(v: Tensor | NestedArray | TypedArray, w: Variable): Tensor {

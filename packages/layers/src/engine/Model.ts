@@ -108,10 +108,13 @@ export class Model extends Layer {
     return l
   }
 
-  /** Keras's summary table as text; printed with `printFn` (default console.log). */
+  /**
+   * Prints Keras's summary table (the same text as Keras 3's `model.summary(print_fn=...)`) with
+   * `printFn` (default console.log) and returns it.
+   */
   summary(options: SummaryOptions = {}): string {
     const text = formatSummary(this, options)
-    ;(options.printFn ?? console.log)(text)
+    ;(options.printFn ?? ((t: string) => console.log(t.replace(/\n$/, ''))))(text)
     return text
   }
 

@@ -6,6 +6,9 @@ const stack: CallContext[] = []
 /** @internal */
 export function currentTraining(): boolean | undefined { return stack[stack.length - 1]?.training }
 
+/** @internal Whether a layer call is in progress (a nested call, in Keras's terms). */
+export function inCallContext(): boolean { return stack.length > 0 }
+
 /** @internal Runs `fn` with a training flag visible to nested layer calls. */
 export function withCallContext<T>(training: boolean | undefined, fn: () => T): T {
   stack.push({ training })

@@ -15,3 +15,16 @@ export function installBuiltinRegistrar(fn: () => void): void { builtinRegistrar
 
 /** @internal Registers the built-in layer classes, if the registrar is loaded. */
 export function registerBuiltinsIfLoaded(): void { builtinRegistrar?.() }
+
+/** Resolves and serializes regularizer identifiers (installed by regularizers/regularizers.ts when it loads). */
+export interface RegularizerHooks {
+  get(identifier: unknown): { apply(x: unknown): unknown } | null
+  serialize(regularizer: unknown): unknown
+}
+let regularizerHooks: RegularizerHooks | undefined
+
+/** @internal Installed by the regularizers module, so the engine can take `activityRegularizer: 'l2'`. */
+export function installRegularizerHooks(h: RegularizerHooks): void { regularizerHooks = h }
+
+/** @internal The installed regularizer hooks, or undefined. */
+export function getRegularizerHooks(): RegularizerHooks | undefined { return regularizerHooks }

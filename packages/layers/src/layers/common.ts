@@ -1,16 +1,15 @@
 /**
  * @file Shared argument handling of the layer zoo: resolving initializer / regularizer /
- * constraint / activation identifiers, serializing them back into Keras's config keys, the
- * activity-regularizer loss, tuple arguments (`padding`, `cropping`, `size`), and the kernel / bias
+ * constraint / activation identifiers, serializing them back into Keras's config keys, tuple arguments (`padding`, `cropping`, `size`), and the kernel / bias
  * (and LoRA) weights and config keys of Dense, EinsumDense, the convolutions and the attention layers.
  */
-import { InvalidArgumentError, Tensor, fmt, imageDataFormat, treeFlatten, type DType, type Variable } from '@kx/core'
+import { InvalidArgumentError, Tensor, fmt, imageDataFormat, type DType, type Variable } from '@kx/core'
 import type { Layer, LayerArgs } from '../engine/Layer.js'
 import { Initializer } from '../initializers/Initializer.js'
 import { getRequired, serializeArg, type InitializerFn, type InitializerIdentifier } from '../initializers/registry.js'
 import { get as getRegularizer, serializeOptional as serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js'
 import { get as getConstraint, serializeOptional as serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js'
-import { add, cast, divide, matmul, multiply, reshape } from '@kx/ops-numpy'
+import { add, cast, matmul, multiply, reshape } from '@kx/ops-numpy'
 
 export type { InitializerIdentifier, RegularizerIdentifier, ConstraintIdentifier }
 
@@ -29,29 +28,6 @@ export function initializerArg(value: InitializerIdentifier, fallback: string, n
 export function regularizerArg(value: RegularizerIdentifier): Regularizer | null { return getRegularizer(value) }
 export function constraintArg(value: ConstraintIdentifier): Constraint | null { return getConstraint(value) }
 export { serializeArg as serializeInitializer, serializeRegularizer, serializeConstraint }
-
-/**
- * Adds `activityRegularizer(output) / batch` to the layer's losses for each concrete output (Keras
- * records it in `__call__`; symbolic calls record nothing).
- */
-export function addActivityLoss(layer: Layer, regularizer: Regularizer | null, outputs: unknown): void {
-  if (!regularizer) return
-  const [flat] = treeFlatten(outputs, (v): v is Tensor => v instanceof Tensor)
-  for (const out of flat as Tensor[]) {
-    if (out.isSymbolic) continue
-    let loss = regularizer.apply(out)
-    if (out.shape.length > 0) {
-      const batch = out.shape[0] as number
-      loss = batch === 0 ? multiply(loss, 0) : divide(loss, batch)
-    }
-    layer.addLoss(loss)
-  }
-}
-
-/** The base config's `activity_regularizer` key, present only when set (as in Keras). */
-export function activityConfig(regularizer: Regularizer | null): Record<string, unknown> {
-  return regularizer ? { activity_regularizer: serializeRegularizer(regularizer) } : {}
-}
 
 /** An integer or a tuple of `n` integers (Keras `standardize_tuple`). */
 export function standardizeTuple(value: number | readonly number[], n: number, name: string, allowZero = true): number[] {

@@ -13,6 +13,9 @@ export { Pipeline } from './preprocessing/Pipeline.js'
 export type { PipelineArgs } from './preprocessing/Pipeline.js'
 export { BaseImagePreprocessingLayer } from './preprocessing/image-base.js'
 export type { ImageLayerArgs, ImageData } from './preprocessing/image-base.js'
+/** Keras `keras.utils.bounding_boxes`: box format conversion, clipping, affine/crop/pad helpers. */
+export * as boundingBoxes from './preprocessing/bounding-boxes.js'
+export type { BoundingBoxes, BoundingBoxFormat } from './preprocessing/bounding-boxes.js'
 export { Resizing, CenterCrop, RandomCrop, MaxNumBoundingBoxes } from './preprocessing/image-resize.js'
 export type { ResizingArgs, CropArgs, MaxNumBoundingBoxesArgs } from './preprocessing/image-resize.js'
 export {

@@ -6,6 +6,7 @@ import { InvalidArgumentError, ShapeError, fmt, full, type Tensor } from '@kx/co
 import { abs, add, divide, eye, matmul, multiply, subtract, sum, square, transpose } from '@kx/ops-numpy'
 import { normalize } from '@kx/ops-nn'
 import { ClassRegistry, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
+import { installRegularizerHooks } from '../engine/hooks.js'
 import { camelArgs } from '../initializers/Initializer.js'
 import { serializeKerasObject } from '../initializers/registry.js'
 
@@ -170,3 +171,6 @@ export function get(identifier: RegularizerIdentifier): Regularizer | null {
 
 /** Serializes an optional regularizer argument (null stays null). @internal */
 export function serializeOptional(r: Regularizer | null): KerasEnvelope | null { return r ? serialize(r) : null }
+
+// The engine resolves and serializes `activityRegularizer` through this hook (no engine → regularizers import cycle).
+installRegularizerHooks({ get: (id) => get(id as RegularizerIdentifier), serialize: (r) => serialize(r as Regularizer) })

@@ -2,11 +2,13 @@
  * @file HDF5 through h5wasm, loaded lazily (`await import('h5wasm')`): read-only access to files
  * held in memory with guarded getters (no links, no virtual datasets, size caps before any read),
  * and a writer that produces the bytes of a new file. Files live in h5wasm's in-memory FS only
- * while open.
+ * while open. `H5Reader.open` tries the pure-JS jsfive reader (h5-read-js.ts) first, so an app that only
+ * reads Keras files never downloads h5wasm.
  */
 import { FileFormatError, fmt, type DType, type TypedArray } from '@kx/core'
 import { utf8Encode } from './io.js'
 import { checkedSize, decodeStored, encodeHost, storedDtypeOf, type StoredType } from './hostData.js'
+import { openJsH5 } from './h5-read-js.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 interface H5Lib { readonly lib: any; readonly Module: any }
@@ -49,8 +51,21 @@ function splitPath(path: string, where: string): string[] {
   return parts
 }
 
-/** A read-only HDF5 file held in memory. */
-export class H5Reader {
+/** A read-only HDF5 file held in memory: what the jsfive (h5-read-js.ts) and h5wasm readers share. */
+export type H5Reader = Pick<WasmH5Reader, 'label' | 'byteLength' | 'kind' | 'has' | 'isGroup' | 'isDataset' | 'keys' | 'attrNames' | 'attr' | 'datasetInfo' | 'readDataset' | 'close'>
+
+/**
+ * Opens HDF5 bytes for reading; `label` names the file (and archive member) in errors. jsfive reads
+ * the file when it can (a small pure-JS download); anything it cannot read exactly goes to h5wasm.
+ */
+export const H5Reader = {
+  async open(bytes: Uint8Array, label: string): Promise<H5Reader> {
+    return (await openJsH5(bytes, label)) ?? WasmH5Reader.open(bytes, label)
+  },
+}
+
+/** A read-only HDF5 file held in memory, read by h5wasm. */
+export class WasmH5Reader {
   readonly label: string
   /** Size of the file in bytes. */
   readonly byteLength: number
@@ -87,7 +102,7 @@ export class H5Reader {
       try { FS.unlink(name) } catch { /* not there */ }
       throw new FileFormatError(`${label} is not a readable HDF5 file (truncated or corrupt): ${h5Message(e)}. Re-save or re-download the file.`)
     }
-    return new H5Reader(h5, file, name, label, bytes.byteLength)
+    return new WasmH5Reader(h5, file, name, label, bytes.byteLength)
   }
 
   private guard<T>(what: string, fn: () => T): T {

@@ -11,7 +11,7 @@ import type { CustomObjects } from '../engine/serialization.js'
 import { H5Reader, H5Writer } from './h5.js'
 import { checkSiblingName, utf8Encode, type FileSink, type FileSource } from './io.js'
 import { expectObject, parseJson } from './json.js'
-import { planSave, loadState, type LoadStateOptions, type WeightsReadStore } from './stateWalk.js'
+import { planSave, loadState, namedValuesOf, savedValueOf, type LoadStateOptions, type StateHooks, type WeightsReadStore } from './stateWalk.js'
 import { ZipReader, writeZip, type ZipLimits } from './zip.js'
 import { applyCompileConfig, getCompileConfig } from './compileConfig.js'
 
@@ -137,16 +137,44 @@ export class ShardedReadStore implements WeightsReadStore {
 // ---- writing -----------------------------------------------------------------------------------
 
 /** Host values of every variable to save, read once (async) before any file is written. */
-async function hostValues(model: Layer): Promise<{ path: string; name: string | null; vars: { data: TypedArray; shape: readonly number[]; dtype: DType }[] }[]> {
+async function hostValues(model: Layer): Promise<{ path: string; name: string | null; vars: { key: string; data: TypedArray; shape: readonly number[]; dtype: DType }[] }[]> {
   const plan = planSave(model)
   const out = []
   for (const e of plan) {
     const vars = []
-    for (const v of e.variables) vars.push({ data: await v.rawValue.data(), shape: v.shape, dtype: v.dtype })
+    const named = namedValuesOf(e.owner)
+    if (named) for (const [key, t] of Object.entries(named)) vars.push({ key, data: await t.data(), shape: t.shape.slice(), dtype: t.dtype })
+    else for (const [i, v] of e.variables.entries()) vars.push({ key: String(i), data: await savedValueOf(e.owner, v).data(), shape: v.shape, dtype: v.dtype })
     out.push({ path: e.path, name: e.name, vars })
   }
   return out
 }
+
+/** Keras's `save_assets` files of every object, as archive members `assets/<path>/<file>`. */
+function assetMembers(model: Layer): [string, Uint8Array][] {
+  const out: [string, Uint8Array][] = []
+  for (const e of planSave(model)) {
+    const h = e.owner as StateHooks
+    if (typeof h.saveAssets !== 'function') continue
+    for (const [file, bytes] of h.saveAssets()) out.push([`${ASSETS}${e.path ? `${e.path}/` : ''}${checkSiblingName(file, 'assets')}`, bytes])
+  }
+  return out
+}
+
+/** Keras's `load_assets`: hands each object the files under `assets/<path>/`. */
+async function loadAssets(model: Layer, zip: ZipReader): Promise<void> {
+  const names = zip.names().filter((n) => n.startsWith(ASSETS))
+  if (!names.length) return
+  for (const e of planSave(model)) {
+    const h = e.owner as StateHooks
+    if (typeof h.loadAssets !== 'function') continue
+    const dir = `${ASSETS}${e.path ? `${e.path}/` : ''}`
+    const files = new Map<string, Uint8Array>()
+    for (const n of names) if (n.startsWith(dir) && !n.slice(dir.length).includes('/') && n.length > dir.length) files.set(n.slice(dir.length), await zip.read(n))
+    if (files.size) h.loadAssets(files)
+  }
+}
+const ASSETS = 'assets/'
 
 /** The bytes of a Keras 3 `.weights.h5` for `model` (optimizer state included when compiled). */
 export async function weightsH5Bytes(model: Layer): Promise<Uint8Array> {
@@ -157,7 +185,7 @@ export async function weightsH5Bytes(model: Layer): Promise<Uint8Array> {
       const g = e.path ? `${e.path}/vars` : 'vars'
       w.group(g)
       if (e.name !== null) w.setAttr(g, 'name', e.name)
-      e.vars.forEach((v, i) => w.dataset(g, String(i), v.data, v.shape, v.dtype))
+      for (const v of e.vars) w.dataset(g, v.key, v.data, v.shape, v.dtype)
     }
     return w.finish()
   } catch (e) {
@@ -201,14 +229,14 @@ export async function writeShardedWeights(model: Layer, sink: FileSink, jsonName
         const v = e.vars[i]!
         const size = (v.shape.reduce((a, b) => a * b, 1) * bitsOf(v.dtype)) / 8
         total += size
-        if (size > maxBytes) throw new InvalidArgumentError(`The size of ${g}/${i} is ${size} bytes, which exceeds the maximum shard size ${maxBytes} bytes. Increase \`maxShardSize\`.`)
+        if (size > maxBytes) throw new InvalidArgumentError(`The size of ${g}/${v.key} is ${size} bytes, which exceeds the maximum shard size ${maxBytes} bytes. Increase \`maxShardSize\`.`)
         current += size
         if (current > maxBytes) {
           await newShard()
           current = size
         }
         w!.group(g)
-        w!.dataset(g, String(i), v.data, v.shape, v.dtype)
+        w!.dataset(g, v.key, v.data, v.shape, v.dtype)
         const key = `/${g}`
         const prev = weightMap[key]
         if (prev === undefined) weightMap[key] = shardName
@@ -244,6 +272,7 @@ export async function kerasBytes(model: Layer): Promise<Uint8Array> {
     [METADATA, utf8Encode(JSON.stringify(metadata))],
     [CONFIG, utf8Encode(JSON.stringify(config))],
     [WEIGHTS_H5, weights],
+    ...assetMembers(model),
   ])
 }
 
@@ -322,6 +351,7 @@ export async function loadKerasBytes(bytes: Uint8Array, label: string, options: 
     } finally {
       reader.close()
     }
+    await loadAssets(model, zip)
   } else if (zip.has(WEIGHTS_NPZ)) {
     throw new FileFormatError(`${label} stores its weights as ${WEIGHTS_NPZ}; kx reads the default HDF5 weights only. Re-save it in Python with \`model.save(path)\` (weights_format="h5").`)
   } else {

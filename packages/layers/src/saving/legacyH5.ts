@@ -14,6 +14,8 @@ import { budgetFor, modelFromConfig, KERAS_VERSION, type LoadModelOptions } from
 import { isLegacyConfig, upgradeLegacyConfig } from './legacyConfig.js'
 import { applyCompileConfig, getCompileConfig } from './compileConfig.js'
 import { sameShape } from './hostData.js'
+import { optimizerOf, stateOutsideVariables } from './stateWalk.js'
+import { FormatCannotExpressError } from './errors.js'
 
 /** Reads a (possibly chunked: `name0`, `name1`, …) list-of-strings attribute. */
 function stringList(r: H5Reader, path: string, name: string): string[] {
@@ -116,6 +118,31 @@ function compileConfigFromTraining(tc: Record<string, unknown>): Record<string, 
   return { optimizer, loss: tc['loss'] ?? null, loss_weights: tc['loss_weights'] ?? null, metrics: tc['metrics'] ?? null, weighted_metrics: tc['weighted_metrics'] ?? null }
 }
 
+/**
+ * Keras 3's legacy loader (`optimizer.set_weights`): the saved `optimizer_weights` list is paired
+ * with the optimizer's variables in order; the first shape mismatch stops it with Keras's warning,
+ * the pairs before it keeping the saved values (a Keras 2 Adam file: its iteration count only,
+ * as in Keras 3, whose variables start with iteration and learning rate).
+ */
+function loadLegacyOptimizerWeights(model: Layer, r: H5Reader, warn: (m: string) => void): void {
+  const opt = optimizerOf(model)
+  if (!opt) return
+  if (!opt.built && opt.build) opt.build(model.trainableWeights)
+  const names = stringList(r, 'optimizer_weights', 'weight_names')
+  const vars = opt.variables
+  for (let i = 0; i < Math.min(names.length, vars.length); i++) {
+    const v = vars[i]!
+    const path = `optimizer_weights/${names[i]!}`
+    const { shape } = r.datasetInfo(path)
+    if (!sameShape(shape, v.shape)) {
+      warn(`${r.label}: Error in loading the saved optimizer state: optimizer variable ${v.path} has shape ${fmt(v.shape)}, the saved weight ${fmt(names[i])} has shape ${fmt(shape)}. As a result, your model is starting with a freshly initialized optimizer (as in Keras 3, the ${i} variable(s) before it keep their saved values).`)
+      return
+    }
+    const { data } = r.readDataset(path, v.dtype)
+    tidy(() => v.assign(tensor(data, { shape: v.shape.slice(), dtype: v.dtype })))
+  }
+}
+
 /** Loads a legacy `.h5` full model from an open file. */
 export function loadLegacyH5Model(r: H5Reader, options: LoadModelOptions = {}): Layer {
   const warn = options.warn ?? ((m: string) => console.warn(m))
@@ -131,20 +158,34 @@ export function loadLegacyH5Model(r: H5Reader, options: LoadModelOptions = {}): 
     const tcRaw = r.attr('/', 'training_config')
     if (typeof tcRaw === 'string') {
       const tc = expectObject(parseJson(tcRaw, `${r.label}:training_config`), `${r.label}:training_config`)
-      if (applyCompileConfig(model, compileConfigFromTraining(tc), warn) && r.isGroup('optimizer_weights')) {
-        warn(`${r.label}: the optimizer state of legacy .h5 files is not restored; training resumes with a fresh optimizer.`)
-      }
+      if (applyCompileConfig(model, compileConfigFromTraining(tc), warn) && r.isGroup('optimizer_weights')) loadLegacyOptimizerWeights(model, r, warn)
     }
   }
   return model
 }
 
+/**
+ * Dataset names for a layer's weights: the variable paths, with a repeated first segment numbered
+ * like Keras's unique names (`lstm_cell/kernel`, `lstm_cell_1/kernel` for Bidirectional's two
+ * cells). Loading goes by the `weight_names` order, so any unique names read back.
+ */
+function legacyNames(vars: readonly Variable[]): string[] {
+  const seen = new Set<string>()
+  return vars.map((v) => {
+    let name = v.path
+    const [head, ...rest] = v.path.split('/')
+    for (let k = 1; seen.has(name); k++) name = rest.length ? [`${head}_${k}`, ...rest].join('/') : `${head}_${k}`
+    seen.add(name)
+    return name
+  })
+}
+
 async function writeLayerWeights(w: H5Writer, group: string, vars: readonly Variable[]): Promise<void> {
   w.group(group)
-  const names = vars.map((v) => v.path)
+  const names = legacyNames(vars)
   w.setAttr(group, 'weight_names', names)
-  for (const v of vars) {
-    const parts = v.path.split('/')
+  for (const [i, v] of vars.entries()) {
+    const parts = names[i]!.split('/')
     const leaf = parts.pop()!
     w.dataset([group, ...parts].join('/'), leaf, await v.rawValue.data(), v.shape, v.dtype)
   }
@@ -163,6 +204,7 @@ async function writeWeightsGroup(w: H5Writer, root: string, model: Layer): Promi
 
 /** Bytes of a legacy weights-only `.h5` (Keras 2 `save_weights` layout). */
 export async function legacyWeightsBytes(model: Layer): Promise<Uint8Array> {
+  checkExpressible(model, 'A legacy .h5 weights file')
   const w = await H5Writer.create()
   try {
     await writeWeightsGroup(w, '', model)
@@ -173,8 +215,15 @@ export async function legacyWeightsBytes(model: Layer): Promise<Uint8Array> {
   }
 }
 
+/** Refuses models whose state the variable-only legacy layout would drop. */
+function checkExpressible(model: Layer, format: string): void {
+  const why = stateOutsideVariables(model)
+  if (why) throw new FormatCannotExpressError(`${format} holds variables only, but ${why}. Save as .keras instead (it stores assets and named values).`)
+}
+
 /** Bytes of a legacy full-model `.h5` (Keras 3's `save_model_to_hdf5` layout). */
 export async function legacyH5ModelBytes(model: Layer): Promise<Uint8Array> {
+  checkExpressible(model, 'A legacy .h5 file')
   const env = serializeLayer(model) as Record<string, unknown>
   const w = await H5Writer.create()
   try {
@@ -188,6 +237,9 @@ export async function legacyH5ModelBytes(model: Layer): Promise<Uint8Array> {
       w.setAttr('/', 'training_config', JSON.stringify({ ...rest, optimizer_config: o && typeof o === 'object' ? { class_name: o.class_name, config: o.config } : null }))
     }
     await writeWeightsGroup(w, 'model_weights', model)
+    // Keras 3's save_model_to_hdf5 (include_optimizer): the optimizer's variables by path, in order.
+    const opt = optimizerOf(model)
+    if (opt && opt.variables.length) await writeLayerWeights(w, 'optimizer_weights', opt.variables)
     return w.finish()
   } catch (e) {
     w.abort()

@@ -10,6 +10,7 @@ import { InputLayer } from '../engine/InputLayer.js'
 import { historyOf } from '../engine/Node.js'
 import { asEnvelope, layerRegistry, registeredNameOf, sanitize, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
 import { installSerializeModelHook, registerBuiltinsIfLoaded } from '../engine/hooks.js'
+import { OperationLayer, registerOperationLayers } from './opLayers.js'
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
 
@@ -126,6 +127,7 @@ const isTriple = (v: unknown): v is History3 => Array.isArray(v) && v.length ===
 
 /** Rebuilds a Functional model from its config, creating layers then replaying nodes until all are placed. */
 function functionalFromConfig(config: Record<string, unknown>, custom?: CustomObjects): Functional {
+  registerOperationLayers()
   const layerCfgs = config['layers']
   if (!Array.isArray(layerCfgs)) throw new FileFormatError(`Functional config needs a "layers" list. Received: layers=${fmt(layerCfgs)}`)
   const created = new Map<string, Layer>()
@@ -179,7 +181,8 @@ function functionalFromConfig(config: Record<string, unknown>, custom?: CustomOb
         if (e instanceof MissingInput) continue
         throw e
       }
-      const argList = args as unknown[]
+      let argList = args as unknown[]
+      if (layer instanceof OperationLayer) argList = layer.bindArgs(argList, isTensor)
       const out = layer.apply(argList.length === 1 ? argList[0] : argList, kwargs)
       const [outs] = treeFlatten(out, isTensor)
       const idx = nodeCount.get(layer) ?? 0

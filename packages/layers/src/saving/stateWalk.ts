@@ -6,7 +6,7 @@
  * Loading follows Keras's failure bookkeeping, including its fallback for files saved before
  * nested containers were recorded (Keras PR 22362).
  */
-import { FileFormatError, KxError, ShapeError, Variable, fmt, tensor, tidy, type DType, type TypedArray } from '@kx/core'
+import { FileFormatError, KxError, ShapeError, Variable, fmt, full, lax, tensor, tidy, type DType, type Tensor, type TypedArray } from '@kx/core'
 import { Layer } from '../engine/Layer.js'
 import { Functional, Model } from '../engine/Model.js'
 import { Sequential } from '../engine/Sequential.js'
@@ -107,13 +107,50 @@ function isSaveable(v: unknown): v is Saveable {
   return typeof o.name === 'string' && Array.isArray(o.variables)
 }
 
-/** The variables stored for one object, in Keras order. */
+/** A LoRA-enabled layer's base weight and factors (Dense, EinsumDense, Conv: kernel; Embedding: embeddings). */
+interface LoraParts { readonly base: Variable; readonly a: Variable; readonly b: Variable; readonly scale: number }
+
+function loraOf(obj: Saveable): LoraParts | null {
+  const l = obj as unknown as Record<string, unknown>
+  if (!(obj instanceof Layer) || l['loraEnabled'] !== true) return null
+  const base = l['kernelVar'] ?? l['embeddingsVar']
+  const a = l['loraKernelA'] ?? l['loraEmbeddingsA']
+  const b = l['loraKernelB'] ?? l['loraEmbeddingsB']
+  if (!(base instanceof Variable) || !(a instanceof Variable) || !(b instanceof Variable)) return null
+  return { base, a, b, scale: Number(l['loraAlpha']) / Number(l['loraRank']) }
+}
+
+/**
+ * The variables stored for one object, in Keras order. A LoRA layer stores like Keras's
+ * `save_own_variables`: its base weight first (written merged, see `savedValueOf`), then the
+ * other variables (bias), and not the factors.
+ */
 export function savedVariablesOf(obj: Saveable): readonly Variable[] {
   if (obj instanceof Layer) {
     const hooks = obj as unknown as KerasSaveHooks
-    return typeof hooks.savedVariables === 'function' ? hooks.savedVariables() : obj.ownVariables
+    if (typeof hooks.savedVariables === 'function') return hooks.savedVariables()
+    const lora = loraOf(obj)
+    if (lora) return [lora.base, ...obj.ownVariables.filter((v) => v !== lora.base && v !== lora.a && v !== lora.b)]
+    return obj.ownVariables
   }
   return obj.variables
+}
+
+/**
+ * The value written for a saved variable: for a LoRA layer's base weight, base + (alpha / rank)·A·B
+ * (Keras saves the merged kernel), otherwise the variable's own value.
+ *
+ * @example
+ * ```ts
+ * for (const e of planSave(model)) for (const v of e.variables) await savedValueOf(e.owner, v).data()
+ * ```
+ */
+export function savedValueOf(owner: Saveable, v: Variable): Tensor {
+  const lora = loraOf(owner)
+  if (!lora || v !== lora.base) return v.rawValue
+  const ab = lax.dotGeneral(lora.a.rawValue, lora.b.rawValue, [[lora.a.shape.length - 1], [0]])
+  const delta = lax.mul(ab, full(ab.shape.slice(), lora.scale, ab.dtype))
+  return lax.convertElementType(lax.add(lax.convertElementType(v.rawValue, lora.a.dtype), lax.reshape(delta, v.shape.slice())), v.dtype)
 }
 
 /** One object of a save plan: its path, its name (the `vars` group's `name` attribute), its variables. */
@@ -158,8 +195,12 @@ export function planSave(root: Layer): SaveEntry[] {
   return out
 }
 
+/** Keras names container entries after the Python class (`__class__.__name__`), which differs from the serialized name here. */
+const PYTHON_CLASS_NAMES: Readonly<Record<string, string>> = { GroupQueryAttention: 'GroupedQueryAttention' }
+
 function classNameOf(o: Saveable): string {
-  return o instanceof Layer ? o.className : (o as { className?: string }).className ?? (o as object).constructor.name
+  const name = o instanceof Layer ? o.className : (o as { className?: string }).className ?? (o as object).constructor.name
+  return Object.prototype.hasOwnProperty.call(PYTHON_CLASS_NAMES, name) ? PYTHON_CLASS_NAMES[name]! : name
 }
 
 function uniqueName(name: string, used: Map<string, number>): string {
@@ -199,8 +240,53 @@ interface LoadCtx {
   readonly warn: (m: string) => void
 }
 
+/**
+ * Hooks of objects whose saved state is not a list of variables (Keras `save_own_variables` with
+ * named keys, e.g. a tf_idf lookup's `idf_weights`) or lives in files (`save_assets`: vocabularies).
+ */
+export interface StateHooks {
+  saveOwnVariables?(): Record<string, Tensor>
+  loadOwnVariables?(store: Readonly<Record<string, Tensor>>): void
+  saveAssets?(): Map<string, Uint8Array>
+  loadAssets?(files: ReadonlyMap<string, Uint8Array>): void
+}
+const hooksOf = (obj: unknown): StateHooks => (obj instanceof Layer ? (obj as unknown as StateHooks) : {})
+
+/** Named values stored for an object with a `saveOwnVariables` hook, or null (then its variables are stored by index). */
+export function namedValuesOf(obj: Saveable): Record<string, Tensor> | null {
+  const h = hooksOf(obj)
+  return typeof h.saveOwnVariables === 'function' ? h.saveOwnVariables() : null
+}
+
+/**
+ * The first object whose state lives outside its variables (assets such as an adapted vocabulary, or
+ * named values), described for an error; null when variables hold everything. Keras 2 style
+ * formats (legacy `.h5`, TF.js) store variables only.
+ */
+export function stateOutsideVariables(model: Layer): string | null {
+  for (const e of planSave(model)) {
+    const h = hooksOf(e.owner)
+    const assets = typeof h.saveAssets === 'function' ? h.saveAssets() : null
+    if (assets && assets.size) return `${(e.owner as Layer).className} "${e.owner.name}" keeps ${[...assets.keys()].join(', ')} as assets`
+    const named = namedValuesOf(e.owner)
+    if (named && Object.keys(named).length) return `${(e.owner as Layer).className} "${e.owner.name}" stores ${Object.keys(named).join(', ')} outside its variables`
+  }
+  return null
+}
+
 /** Assigns stored values to `variables` (count, shape and dtype checked before any read). */
 export function loadOwnVariables(obj: Saveable, store: WeightsReadStore, path: string, warn: (m: string) => void): void {
+  const h = hooksOf(obj)
+  if (typeof h.loadOwnVariables === 'function') {
+    // NOTE: the only named values Keras layers store are float (idf_weights); read as float32.
+    const values: Record<string, Tensor> = Object.create(null) as Record<string, Tensor>
+    for (const key of store.keys(path)) {
+      const shape = store.shape(path, key)
+      values[key] = tensor(store.read(path, key, 'float32'), { shape, dtype: 'float32' })
+    }
+    h.loadOwnVariables(values)
+    return
+  }
   const vars = savedVariablesOf(obj)
   const keys = store.keys(path)
   const where = `${store.label}:/${join(path, 'vars')}`
@@ -226,6 +312,9 @@ export function loadOwnVariables(obj: Saveable, store: WeightsReadStore, path: s
     const data = store.read(path, key, v.dtype)
     tidy(() => v.assign(tensor(data, { shape: v.shape.slice(), dtype: v.dtype })))
   }
+  // Keras's load_own_variables: the stored kernel already holds the LoRA update, so the factors restart at zero.
+  const lora = loraOf(obj)
+  if (lora) tidy(() => { for (const f of [lora.a, lora.b]) f.assign(full(f.shape.slice(), 0, f.dtype)) })
 }
 
 function loadState(obj: Saveable, path: string, ctx: LoadCtx): void {

@@ -7,6 +7,8 @@
 import { FileFormatError, InvalidArgumentError, ShapeError, fmt, tensor, tidy, type TypedArray, type Variable } from '@kx/core'
 import type { Layer } from '../engine/Layer.js'
 import { Model } from '../engine/Model.js'
+import { FormatCannotExpressError } from './errors.js'
+import { stateOutsideVariables } from './stateWalk.js'
 import { serializeLayer } from './serializeLib.js'
 import { checkedSize, floatToHalf, halfToFloat, sameShape } from './hostData.js'
 import { folderSink, toSource, utf8Encode, type FileSink, type FileSource, type LoadSource } from './io.js'
@@ -229,6 +231,8 @@ function encodeWeight(data: TypedArray, dtype: string, quantize?: 'uint8' | 'uin
  * ```
  */
 export async function layersModelArtifacts(model: Layer, options: SaveLayersModelOptions = {}): Promise<{ topology: Record<string, unknown>; specs: WeightSpec[]; data: Uint8Array }> {
+  const why = stateOutsideVariables(model)
+  if (why) throw new FormatCannotExpressError(`TF.js layers files hold variables only, but ${why}. Save as .keras instead.`)
   const env = serializeLayer(model)
   const topology = { ...(toLegacyConfig(env) as Record<string, unknown>), keras_version: `kx ${KX_VERSION}`, backend: 'kx' }
   const layers = model instanceof Model ? model.layers : [model]
@@ -241,6 +245,7 @@ export async function layersModelArtifacts(model: Layer, options: SaveLayersMode
       if (seen.has(name)) name = `${layer.name}/${v.path}`
       if (seen.has(name)) throw new InvalidArgumentError(`Two weights of layer "${layer.name}" share the name ${fmt(name)}; TF.js files need unique weight names.`)
       seen.add(name)
+      if (v.dtype === 'float64') throw new FormatCannotExpressError(`TF.js layers files store float weights as float32; variable ${fmt(v.path)} of layer "${layer.name}" is float64. Save as .keras or .weights.h5 instead, or use a float32 dtype policy.`)
       const { bytes, spec } = encodeWeight(await v.rawValue.data(), v.dtype, options.quantize)
       specs.push({ name, shape: v.shape.slice(), ...spec })
       chunks.push(bytes)

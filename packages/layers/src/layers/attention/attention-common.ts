@@ -13,7 +13,7 @@ import type { Layer, ShapeLike } from '../../engine/Layer.js'
 import { Initializer } from '../../initializers/Initializer.js'
 import { deserialize as deserializeInitializer, serialize as serializeInitializerEnv } from '../../initializers/registry.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { addActivityLoss, type InitializerLike, type KernelBiasFields } from '../common.js'
+import { type InitializerLike, type KernelBiasFields } from '../common.js'
 import type { MultiHeadAttentionCallOptions } from './MultiHeadAttention.js'
 import { boolMask, causalMask } from './Attention.js'
 
@@ -181,7 +181,7 @@ export type ComputeAttention = (
 /**
  * The call both attention layers share: the combined mask (none when only a causal mask is asked
  * for, which the fused kernel applies itself), the gate / query / key / value projections, the
- * attention product, the gated output projection, the activity loss, and the scores' own masks.
+ * attention product, the gated output projection, and the scores' own masks (the engine adds the activity loss).
  * @internal
  */
 export function attentionCall(
@@ -202,7 +202,6 @@ export function attentionCall(
   const returnScores = options.returnAttentionScores ?? false
   const [att, scores] = compute(q, k, v, mask, options.training, returnScores, causalOnly)
   const out = layer.outputDense!.apply(gate ? multiply(att, gate) : att, noMask) as Tensor
-  addActivityLoss(layer, layer.activityRegularizer, out)
   if (returnScores && scores) {
     const m = getKerasMask(scores)
     if (m) callMasks.set(scores, m)

@@ -8,7 +8,7 @@ import { computeConvTransposeOutputShape, convTranspose } from '@kx/ops-nn'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn } from '../../activations/activations.js'
-import { addActivityLoss, addKernelAndBias, dataFormatArg, kernelBiasArgs, kernelBiasConfig, standardizeTuple, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
+import { addKernelAndBias, dataFormatArg, kernelBiasArgs, kernelBiasConfig, standardizeTuple, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
 import { addChannelBias, channelsOf, convTuples, filtersArg, paddingArg, type ConvCommonArgs, type IntOrTuple } from './conv.js'
 
 /** Options of the transposed convolutions (Keras's arguments, camelCased). */
@@ -78,7 +78,6 @@ export class BaseConvTranspose extends Layer {
     })
     if (this.bias) y = addChannelBias(y, this.bias.value, this.rank, this.dataFormat)
     y = this.activation(y)
-    addActivityLoss(this, this.activityRegularizer, y)
     return y
   }
 

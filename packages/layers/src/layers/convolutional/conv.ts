@@ -10,7 +10,7 @@ import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import {
-  LORA_CONSTRAINT_MESSAGE, addActivityLoss, addKernelAndBias, addLora, checkCanEnableLora, dataFormatArg, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, dataFormatArg, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
   standardizeTuple, type BiasArgs, type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
 
@@ -202,7 +202,6 @@ export class BaseConv extends Layer {
       y = convBiasAct(x, this.kernel, bias, opts)
       y = this.activation(y)
     }
-    addActivityLoss(this, this.activityRegularizer, y)
     return y
   }
 

@@ -10,7 +10,7 @@ import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn } from '../../activations/activations.js'
 import {
-  addActivityLoss, constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
+  constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
   type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier,
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
@@ -58,7 +58,6 @@ class DepthwiseBase extends Layer {
   readonly biasInitializer: InitializerLike
   readonly depthwiseRegularizer: Regularizer | null
   readonly biasRegularizer: Regularizer | null
-  readonly activityRegularizer: Regularizer | null
   readonly depthwiseConstraint: Constraint | null
   readonly biasConstraint: Constraint | null
   bias: Variable | null = null
@@ -79,7 +78,6 @@ class DepthwiseBase extends Layer {
     this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
     this.depthwiseRegularizer = regularizerArg(args.depthwiseRegularizer)
     this.biasRegularizer = regularizerArg(args.biasRegularizer)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
     this.depthwiseConstraint = constraintArg(args.depthwiseConstraint)
     this.biasConstraint = constraintArg(args.biasConstraint)
     this.inputSpec = new InputSpec({ minNdim: rank + 2 })
@@ -98,7 +96,6 @@ class DepthwiseBase extends Layer {
   protected finish(y: Tensor): Tensor {
     if (this.bias) y = addChannelBias(y, this.bias.value, this.rank, this.dataFormat)
     y = this.activation(y)
-    addActivityLoss(this, this.activityRegularizer, y)
     return y
   }
 

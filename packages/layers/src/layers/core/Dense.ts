@@ -4,7 +4,7 @@ import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import {
-  LORA_CONSTRAINT_MESSAGE, activityConfig, addActivityLoss, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
   type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
 import { add, tensordot } from '@kx/ops-numpy'
@@ -103,7 +103,6 @@ export class Dense extends Layer {
     let y = tensordot(inputs as Tensor, this.kernel, { axes: 1 })
     if (this.bias) y = add(y, this.bias.value)
     y = this.activation(y)
-    addActivityLoss(this, this.activityRegularizer, y)
     return y
   }
 
@@ -116,7 +115,6 @@ export class Dense extends Layer {
   override getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
       ...super.getConfig(),
-      ...activityConfig(this.activityRegularizer),
       units: this.units,
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,

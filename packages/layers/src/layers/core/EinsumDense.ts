@@ -6,7 +6,7 @@ import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import { VarianceScaling } from '../../initializers/random.js'
 import {
-  LORA_CONSTRAINT_MESSAGE, addActivityLoss, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
   type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
 
@@ -147,7 +147,6 @@ export class EinsumDense extends Layer {
     let y = einsum(this.equation, inputs as Tensor, this.kernel)
     if (this.bias) y = add(y, this.bias.value)
     y = this.activation(y)
-    addActivityLoss(this, this.activityRegularizer, y)
     return y
   }
 

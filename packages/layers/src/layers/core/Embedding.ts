@@ -4,7 +4,7 @@ import { Layer, type CallOptions, type ShapeLike } from '../../engine/Layer.js'
 import { setKerasMask } from '../../engine/context.js'
 import { getRequired } from '../../initializers/registry.js'
 import {
-  constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer, addActivityLoss,
+  constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
   type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier, type ZooLayerArgs,
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
@@ -49,7 +49,6 @@ export class Embedding extends Layer {
   readonly embeddingsInitializer: InitializerLike
   readonly embeddingsRegularizer: Regularizer | null
   readonly embeddingsConstraint: Constraint | null
-  readonly activityRegularizer: Regularizer | null
   readonly maskZero: boolean
   loraRank: number | null
   loraAlpha: number | null
@@ -77,7 +76,6 @@ export class Embedding extends Layer {
     this.embeddingsInitializer = initializerArg(args.embeddingsInitializer, 'uniform', 'embeddings_initializer')
     this.embeddingsRegularizer = regularizerArg(args.embeddingsRegularizer)
     this.embeddingsConstraint = constraintArg(args.embeddingsConstraint)
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
     this.maskZero = args.maskZero ?? false
     this.supportsMasking = this.maskZero
     this.loraRank = args.loraRank ?? null
@@ -130,9 +128,7 @@ export class Embedding extends Layer {
     void options
     let idx = inputs as Tensor
     if (idx.dtype !== 'int32' && idx.dtype !== 'int64') idx = cast(idx, 'int32')
-    const out = cast(lax.gather(this.embeddings, idx, 0), this.computeDtype)
-    addActivityLoss(this, this.activityRegularizer, out)
-    return out
+    return cast(lax.gather(this.embeddings, idx, 0), this.computeDtype)
   }
 
   override computeMask(inputs: unknown, mask: unknown): Tensor | null {

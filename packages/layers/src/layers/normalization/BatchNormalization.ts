@@ -3,7 +3,7 @@
  * statistics while training (updating `moving_mean` / `moving_variance` by `momentum`) and with the
  * moving statistics at inference; batch renormalization (`renorm`) and masks as in Keras 3.
  */
-import { InvalidArgumentError, ShapeError, epsilon as configEpsilon, fmt, resultType, type DType, type Dim, type Tensor, type Variable } from '@kx/core'
+import { InvalidArgumentError, ShapeError, epsilon as configEpsilon, fmt, isTracing, resultType, type DType, type Dim, type Tensor, type Variable } from '@kx/core'
 import { batchNormalization, moments, relu } from '@kx/ops-nn'
 import {
   add, broadcastTo, cast, clip, divide, expandDims, maximum, minimum, multiply, sqrt, square, squeeze, stopGradient, subtract, sum, where,
@@ -168,7 +168,8 @@ export class BatchNormalization extends Layer {
     let variance: Tensor
     if (options.training && this.trainable) {
       ;[mean, variance] = this.moments(x, mask)
-      const update = !x.isSymbolic
+      // Symbolic graph building records no update; a trace (jit, compiled fit) does.
+      const update = !x.isSymbolic || isTracing()
       if (this.renorm) {
         const [r, d] = this.renormCorrection(mean, variance)
         ;[gamma, beta] = composeTransforms(stopGradient(r), stopGradient(d), gamma, beta)

@@ -1,25 +1,32 @@
 /**
  * @file The base of Keras 3's image preprocessing layers (`BaseImagePreprocessingLayer`): one
  * random transformation per call (drawn from the layer's SeedGenerator, so a seed gives
- * Keras-on-JAX's draws), applied to `images` and — for dict inputs — to `labels` and
- * `segmentation_masks`. As in Keras, a call without a `training` flag augments (`training`
+ * Keras-on-JAX's draws), applied to `images` and — for dict inputs — to `labels`,
+ * `bounding_boxes` (in `boundingBoxFormat`) and `segmentation_masks`. As in Keras, a call without a `training` flag augments (`training`
  * defaults to true); `training: false` (and `predict`) is the identity or the deterministic path.
  */
-import { InvalidArgumentError, KerasTensor, NotImplementedError, SeedGenerator, Tensor, fmt, type Dim } from '@kx/core'
-import { add, cast, concatenate, cos, divide, expandDims, multiply, reshape, sin, squeeze, subtract, tan, zeros } from '@kx/ops-numpy'
+import { InvalidArgumentError, KerasTensor, NotImplementedError, SeedGenerator, Tensor, fmt, isTracing, type Dim } from '@kx/core'
+import { add, cast, concatenate, convertToTensor, cos, divide, expandDims, multiply, reshape, sin, squeeze, subtract, tan, zeros, type TensorLike } from '@kx/ops-numpy'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { dataFormatArg } from '../common.js'
+import type { BoundingBoxes } from './bounding-boxes.js'
 
 /** Options shared by the image preprocessing layers. */
 export interface ImageLayerArgs extends LayerArgs {
   readonly dataFormat?: 'channels_last' | 'channels_first' | null
-  /** Only Keras's bounding-box-aware layers use it; kx does not transform boxes yet. */
+  /** The format of `bounding_boxes.boxes` in dict inputs (see `boundingBoxes.BOUNDING_BOX_FORMATS`). */
   readonly boundingBoxFormat?: string | null
   readonly seed?: number | null
 }
 
-/** A `{images, labels?, segmentation_masks?}` input (Keras's dict form). */
-export interface ImageData { images: Tensor; labels?: Tensor; segmentation_masks?: Tensor; bounding_boxes?: unknown }
+/** A `{images, labels?, bounding_boxes?, segmentation_masks?}` input (Keras's dict form). */
+export interface ImageData { images: Tensor; labels?: Tensor; segmentation_masks?: Tensor; bounding_boxes?: BoundingBoxes }
+
+// Keras's color/tone layers, RandomErasing and AugMix return boxes unchanged (identity `transform_bounding_boxes`).
+const BOXES_PASS_THROUGH = new Set([
+  'AugMix', 'AutoContrast', 'Equalization', 'RandomBrightness', 'RandomColorDegeneration', 'RandomColorJitter', 'RandomContrast', 'RandomErasing',
+  'RandomGaussianBlur', 'RandomGrayscale', 'RandomHue', 'RandomInvert', 'RandomPosterization', 'RandomSaturation', 'RandomSharpness', 'Solarization',
+])
 
 /** Keras's `_set_factor`: a number f → `[max(-f, lo), f]`, a pair → sorted, checked against `bounds`. */
 export function factorArg(factor: unknown, bounds: readonly [number, number], what = 'factor'): [number, number] {
@@ -93,6 +100,15 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
   abstract transformImages(images: Tensor, transformation: unknown, training: boolean): Tensor
   transformLabels(labels: Tensor, transformation: unknown, training: boolean): Tensor { void transformation; void training; return labels }
   transformSegmentationMasks(masks: Tensor, transformation: unknown, training: boolean): Tensor { void transformation; void training; return masks }
+  /**
+   * Transforms a batch of boxes (`boxes` `(B, N, 4)` in `boundingBoxFormat`, `labels` `(B, N)`) with the
+   * images' transformation; `imageShape` is the (batched) input image shape. Keras's base raises here.
+   */
+  transformBoundingBoxes(boxes: BoundingBoxes, transformation: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    void transformation; void training; void imageShape
+    if (BOXES_PASS_THROUGH.has(this.className)) return boxes
+    throw new NotImplementedError(`Layer ${this.className}: transforming bounding boxes is not supported (Keras raises NotImplementedError too). Received: an input with a 'bounding_boxes' key; remove it or use another layer.`)
+  }
 
   override call(inputs: unknown, options: CallOptions = {}): unknown {
     const training = options.training ?? true
@@ -103,17 +119,29 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
     if (images.shape.length !== 3 && images.shape.length !== 4) {
       throw new InvalidArgumentError(`Expected image tensor to have rank 3 (single image) or 4 (batch of images). Received: data.shape=${fmt(images.shape)}`)
     }
-    if (images.isSymbolic) {
+    // NOTE: while tracing (export, jit) symbolic inputs take the op path so the graph goes through the
+    // layer, unless a random draw is needed; a functional-graph call only produces the output spec.
+    const drawsRandomly = training && this.generator !== null
+    if (images.isSymbolic && (!isTracing() || drawsRandomly)) {
       const out = new KerasTensor(this.computeOutputShape(images.shape as Dim[]) as Dim[], this.outputDtype(images))
       return isDict ? { ...data, images: out } : out
     }
+    let boxes: BoundingBoxes | undefined
     if (data.bounding_boxes !== undefined) {
       if (!this.boundingBoxFormat) throw new InvalidArgumentError(`You passed an input with a 'bounding_boxes' key, but you didn't specify a bounding box format. Pass a \`bounding_box_format\` argument to your ${this.className} layer, e.g. \`bounding_box_format='xyxy'\`.`)
-      throw new NotImplementedError(`Layer ${this.className}: transforming bounding boxes is not implemented in kx yet.`)
+      boxes = densifyBoxes(data.bounding_boxes, this.className)
     }
-    const t = this.getRandomTransformation(images, training)
+    // A traced inference call (export, jit) skips the draw: inference never uses it, and its seed-state
+    // write would make the exported graph stateful (eager calls still draw, as Keras does).
+    const t = images.isSymbolic && !training && this.generator !== null ? null : this.getRandomTransformation(images, training)
     const batched = images.shape.length === 4
     const one = (x: Tensor, f: (y: Tensor) => Tensor): Tensor => (batched ? f(x) : squeeze(f(expandDims(x, 0)), { axis: 0 }))
+    if (boxes !== undefined) {
+      const shape = (batched ? images.shape : [1, ...images.shape]) as number[]
+      const b = batched ? boxes : { ...boxes, boxes: expandDims(boxes.boxes, 0), ...(boxes.labels ? { labels: expandDims(boxes.labels, 0) } : {}) }
+      const out = this.transformBoundingBoxes(b, t, training, shape)
+      data.bounding_boxes = batched ? out : { ...out, boxes: squeeze(out.boxes, { axis: 0 }), ...(out.labels ? { labels: squeeze(out.labels, { axis: 0 }) } : {}) }
+    }
     data.images = one(images, (x) => this.transformImages(x, t, training))
     if (!isDict) return data.images
     if (data.labels !== undefined) data.labels = one(data.labels, (x) => this.transformLabels(x, t, training))
@@ -161,3 +189,12 @@ export abstract class BaseImagePreprocessingLayer extends Layer {
 }
 
 const divideBy = (x: Tensor, d: number): Tensor => divide(x, d)
+
+/** Keras `densify_bounding_boxes` for dense inputs: boxes as float32, labels as tensors. */
+function densifyBoxes(b: unknown, layer: string): BoundingBoxes {
+  const d = b as Record<string, unknown> | null
+  if (d === null || typeof d !== 'object' || d.boxes === undefined || d.labels === undefined) {
+    throw new InvalidArgumentError(`Layer ${layer}: \`bounding_boxes\` should be a dict containing 'boxes' and 'labels' keys. Received: bounding_boxes=${fmt(b)}`)
+  }
+  return { ...d, boxes: cast(convertToTensor(d.boxes as TensorLike), 'float32'), labels: convertToTensor(d.labels as TensorLike) }
+}

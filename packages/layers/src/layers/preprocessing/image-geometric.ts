@@ -4,9 +4,13 @@
  * each layer's SeedGenerator in Keras's order, so a seeded layer matches Keras on JAX.
  */
 import { InvalidArgumentError, NotImplementedError, Tensor, fmt } from '@kx/core'
-import { add, cast, clip, concatenate, flip, greater, less, lessEqual, multiply, ones, random, repeat, reshape, take, where, zeros, array as asTensor } from '@kx/ops-numpy'
+import {
+  add, amax, amin, cast, clip, concatenate, divide, expandDims, flip, greater, less, lessEqual, linalg, matmul, maximum, minimum, multiply, ones, onesLike,
+  random, repeat, reshape, split, squeeze, stack, subtract, take, transpose, where, zeros, zerosLike, array as asTensor,
+} from '@kx/ops-numpy'
 import { image } from '@kx/ops-nn'
 import { BaseImagePreprocessingLayer, factorArg, symmetricFactor, type ImageLayerArgs } from './image-base.js'
+import { affineTransform, clipToImageSize, convertFormat, type BoundingBoxes } from './bounding-boxes.js'
 
 const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const
 const INTERPOLATIONS = ['nearest', 'bilinear'] as const
@@ -62,6 +66,24 @@ export class RandomFlip extends BaseImagePreprocessingLayer {
     return x
   }
   override transformSegmentationMasks(masks: Tensor, t: unknown, training: boolean): Tensor { return this.transformImages(masks, t, training) }
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const [height, width] = this.hw(imageShape)
+    const flips = reshape(t as Tensor, [imageShape[0]!, 1, 1])
+    const rel = convertFormat(b, this.boundingBoxFormat!, 'rel_xyxy', { height, width })
+    let boxes = rel.boxes
+    if (this.mode !== 'vertical') {
+      const [x1, y1, x2, y2] = split(boxes, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor]
+      boxes = where(flips, concatenate([subtract(1, x2), y1, subtract(1, x1), y2], { axis: -1 }), boxes)
+    }
+    if (this.mode !== 'horizontal') {
+      const [x1, y1, x2, y2] = split(boxes, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor]
+      boxes = where(flips, concatenate([x1, subtract(1, y2), x2, subtract(1, y1)], { axis: -1 }), boxes)
+    }
+    // NOTE: as in Keras, relative boxes are clipped with the absolute "xyxy" rule (so only at 0).
+    const clipped = clipToImageSize({ ...rel, boxes }, { height, width, boundingBoxFormat: 'xyxy' })
+    return convertFormat(clipped, 'rel_xyxy', this.boundingBoxFormat!, { height, width })
+  }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), seed: this.seed, mode: this.mode } }
 }
 
@@ -125,9 +147,20 @@ export class RandomRotation extends AffineLayer {
     const [h, w] = this.hw(s)
     const angle = random.uniform([n], { minval: this.factor[0] * 360, maxval: this.factor[1] * 360, seed: this.generator! })
     const z = zeros([n])
-    return this.affineMatrix(angle, z, z, ones([n]), z, z, h, w)
+    return { angle, matrix: this.affineMatrix(angle, z, z, ones([n]), z, z, h, w) }
   }
-  protected matrix(t: unknown): Tensor | null { return t as Tensor | null }
+  protected matrix(t: unknown): Tensor | null { return t === null ? null : (t as { matrix: Tensor }).matrix }
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const [height, width] = this.hw(imageShape)
+    const { angle } = t as { angle: Tensor }
+    const n = imageShape[0]!
+    const z = zeros([n])
+    // NOTE: Keras feeds the boxes to the affine transform as xyxy whatever `boundingBoxFormat` is (kept for parity).
+    const boxes = affineTransform(b.boxes, angle, z, z, ones([n]), z, z, height, width)
+    const clipped = clipToImageSize({ ...b, boxes }, { height, width, boundingBoxFormat: 'xyxy' })
+    return convertFormat(clipped, 'xyxy', this.boundingBoxFormat!, { height, width })
+  }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), factor: this.factor } }
 }
 
@@ -184,6 +217,27 @@ export class RandomZoom extends AffineLayer {
     const m = concatenate([zx, z, xOff, z, zy, yOff, zeros([n, 2])], { axis: 1 })
     return image.affineTransform(x, m, { interpolation, fillMode: this.fillMode, fillValue: this.fillValue, dataFormat: this.dataFormat })
   }
+  /** Boxes are cropped to the zoom window's image of the frame, made relative to it, and mapped back to the frame. */
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const { hz, wz } = t as { hz: Tensor; wz: Tensor }
+    const [height, width] = this.hw(imageShape)
+    const n = hz.shape[0] as number
+    const xy = convertFormat(b, this.boundingBoxFormat!, 'xyxy', { height, width })
+    const col = (v: Tensor): Tensor => reshape(cast(v, 'float32'), [n, 1, 1])
+    const [zx, zy] = [col(wz), col(hz)]
+    // Where the zoom matrix sends (0, 0) and (width, height).
+    const ws = multiply((width - 1) / 2, subtract(1, zx))
+    const hs = multiply((height - 1) / 2, subtract(1, zy))
+    const we = add(multiply(zx, width), ws)
+    const he = add(multiply(zy, height), hs)
+    const [x1, y1, x2, y2] = split(xy.boxes, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor]
+    const c = (v: Tensor, lo: Tensor, hi: Tensor): Tensor => subtract(minimum(maximum(v, lo), hi), lo)
+    const boxes = concatenate([c(x1, ws, we), c(y1, hs, he), c(x2, ws, we), c(y2, hs, he)], { axis: -1 })
+    const rel = convertFormat({ ...xy, boxes }, 'xyxy', 'rel_xyxy', { height: subtract(he, hs), width: subtract(we, ws) })
+    const clipped = clipToImageSize(rel, { boundingBoxFormat: 'rel_xyxy' })
+    return convertFormat(clipped, 'rel_xyxy', this.boundingBoxFormat!, { height, width })
+  }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor } }
 }
 
@@ -231,6 +285,19 @@ export class RandomTranslation extends AffineLayer {
     const z = zeros([n, 1])
     const neg = multiply(tr, -1)
     return concatenate([o, z, takeCol(neg, 0), z, o, takeCol(neg, 1), zeros([n, 2])], { axis: 1 })
+  }
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const [height, width] = this.hw(imageShape)
+    const xy = convertFormat(b, this.boundingBoxFormat!, 'xyxy', { height, width })
+    const tr = t as Tensor
+    const n = tr.shape[0] as number
+    const dx = reshape(takeCol(tr, 0), [n, 1, 1])
+    const dy = reshape(takeCol(tr, 1), [n, 1, 1])
+    const [x1, y1, x2, y2] = split(xy.boxes, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor]
+    const boxes = concatenate([add(x1, dx), add(y1, dy), add(x2, dx), add(y2, dy)], { axis: -1 })
+    const clipped = clipToImageSize({ ...xy, boxes }, { height, width, boundingBoxFormat: 'xyxy' })
+    return convertFormat(clipped, 'xyxy', this.boundingBoxFormat!, { height, width })
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), height_factor: this.heightFactor, width_factor: this.widthFactor } }
 }
@@ -281,6 +348,24 @@ export class RandomShear extends AffineLayer {
     const o = ones([n, 1], { dtype: f.dtype })
     const z = zeros([n, 1], { dtype: f.dtype })
     return concatenate([o, takeCol(f, 0), z, takeCol(f, 1), o, z, z, z], { axis: 1 })
+  }
+  /** Relative boxes: x sheared at the top or bottom edge, then y at the left or right edge (Keras's rule). */
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const [height, width] = this.hw(imageShape)
+    const dtype = this.computeDtype
+    const rel = convertFormat(b, this.boundingBoxFormat!, 'rel_xyxy', { height, width, dtype })
+    const f = cast(t as Tensor, dtype)
+    const [sx, sy] = [takeCol(f, 0), takeCol(f, 1)]
+    let [x1, y1, x2, y2] = split(rel.boxes, 4, { axis: -1 }).map((v) => squeeze(v, { axis: -1 })) as [Tensor, Tensor, Tensor, Tensor]
+    const shift = (v: Tensor, k: Tensor, by: Tensor): Tensor => subtract(v, multiply(k, by))
+    const xNeg = less(sx, 0)
+    ;[x1, x2] = [where(xNeg, shift(x1, sx, y1), shift(x1, sx, y2)), where(xNeg, shift(x2, sx, y2), shift(x2, sx, y1))]
+    const yPos = greater(sy, 0)
+    ;[y1, y2] = [where(yPos, shift(y1, sy, x2), shift(y1, sy, x1)), where(yPos, shift(y2, sy, x1), shift(y2, sy, x2))]
+    const boxes = stack([x1, y1, x2, y2], { axis: -1 })
+    const clipped = clipToImageSize({ ...rel, boxes }, { boundingBoxFormat: 'rel_xyxy' })
+    return convertFormat(clipped, 'rel_xyxy', this.boundingBoxFormat!, { height, width, dtype })
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), x_factor: this.xFactor, y_factor: this.yFactor } }
 }
@@ -339,9 +424,48 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
     return where(reshape(apply, [apply.shape[0] as number, 1, 1, 1]), out, x)
   }
   override transformSegmentationMasks(masks: Tensor, t: unknown, training: boolean): Tensor { return training && t !== null ? this.warp(masks, t, 'nearest') : masks }
+  /**
+   * Boxes: each corner goes through the inverse homography, the result is their enclosing box (for the
+   * images the draw selects). NOTE: as in Keras, the output stays in "xyxy" whatever `boundingBoxFormat` is.
+   */
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const [height, width] = this.hw(imageShape)
+    const { apply, start, end } = t as { apply: Tensor; start: Tensor; end: Tensor }
+    const xy = convertFormat(b, this.boundingBoxFormat!, 'xyxy', { height, width })
+    const n = imageShape[0]!
+    const hom = concatenate([reshape(cast(homographyOf(start, end), this.computeDtype), [n, 8]), ones([n, 1], { dtype: this.computeDtype })], { axis: 1 })
+    const back = linalg.inv(reshape(hom, [n, 3, 3]))
+    const [x0, y0, x1, y1] = split(xy.boxes, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor]
+    const corner = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
+      const p = matmul(back, transpose(concatenate([x, y, onesLike(x)], { axis: -1 }), { axes: [0, 2, 1] }))
+      const row = (i: number): Tensor => take(p, asTensor([i], { dtype: 'int32' }), { axis: 1 })
+      return [transpose(divide(row(0), row(2)), { axes: [0, 2, 1] }), transpose(divide(row(1), row(2)), { axes: [0, 2, 1] })]
+    }
+    const cs = [corner(x0, y0), corner(x1, y1), corner(x0, y1), corner(x1, y0)]
+    const xs = concatenate(cs.map((c) => c[0]), { axis: -1 })
+    const ys = concatenate(cs.map((c) => c[1]), { axis: -1 })
+    const k = { axis: -1, keepdims: true }
+    const boxes = concatenate([amin(xs, k), amin(ys, k), amax(xs, k), amax(ys, k)], { axis: -1 })
+    const moved = where(reshape(apply, [n, 1, 1]), boxes, xy.boxes)
+    return clipToImageSize({ ...xy, boxes: moved }, { height, width, boundingBoxFormat: 'xyxy' })
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: this.factor, scale: this.scale, interpolation: this.interpolation, fill_value: this.fillValue, seed: this.seed }
   }
+}
+
+/** Keras `compute_homography_matrix`: the 8 coefficients `(B, 8)` mapping `end` points to `start` points (solved in float32). */
+function homographyOf(start: Tensor, end: Tensor): Tensor {
+  const col = (p: Tensor, j: number): Tensor => squeeze(take(p, asTensor([j], { dtype: 'int32' }), { axis: 2 }), { axis: 2 })
+  const [sx, sy, ex, ey] = [col(start, 0), col(start, 1), col(end, 0), col(end, 1)]
+  const z = zerosLike(ex)
+  const o = onesLike(ex)
+  const neg = (a: Tensor, c: Tensor): Tensor => multiply(multiply(a, -1), c)
+  const xRows = stack([ex, ey, o, z, z, z, neg(sx, ex), neg(sx, ey)], { axis: -1 })
+  const yRows = stack([z, z, z, ex, ey, o, neg(sy, ex), neg(sy, ey)], { axis: -1 })
+  const a = concatenate([xRows, yRows], { axis: 1 })
+  return squeeze(linalg.solve(a, expandDims(concatenate([sx, sy], { axis: -1 }), -1)), { axis: -1 })
 }
 
 /** Options of `RandomElasticTransform`. */

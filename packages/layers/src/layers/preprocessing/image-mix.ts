@@ -1,12 +1,13 @@
 /**
  * @file Mixing and policy augmentation layers (Keras 3): MixUp, CutMix, RandomErasing, RandAugment and AugMix.
  */
-import { SeedGenerator, Tensor, type DType } from '@kx/core'
+import { SeedGenerator, Tensor, hostRandom, type DType } from '@kx/core'
 import {
-  add, arange, array, cast, clip, divide, full, fullLike, logicalAnd, greaterEqual, less, meshgrid, multiply, ones, random, repeat, reshape,
+  add, arange, array, cast, clip, concatenate, divide, full, fullLike, logicalAnd, greaterEqual, less, meshgrid, multiply, ones, random, repeat, reshape,
   sqrt, subtract, sum, take, where, zerosLike,
 } from '@kx/ops-numpy'
 import type { Layer } from '../../engine/Layer.js'
+import type { BoundingBoxes } from './bounding-boxes.js'
 import { BaseImagePreprocessingLayer, factorArg, type ImageLayerArgs } from './image-base.js'
 import { RandomRotation, RandomShear, RandomTranslation } from './image-geometric.js'
 import { RandomBrightness, RandomColorDegeneration, RandomContrast } from './image-color.js'
@@ -59,6 +60,15 @@ export class MixUp extends BaseImagePreprocessingLayer {
     const m = reshape(w, [-1, 1])
     return add(multiply(m, labels), multiply(subtract(1, m), take(labels, perm, { axis: 0 })))
   }
+  /** Appends each image's partner boxes (axis 1); like Keras, labels are concatenated along the batch axis. */
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean): BoundingBoxes {
+    if (!training) return b
+    const { perm } = t as { perm: Tensor }
+    const boxes = concatenate([b.boxes, take(b.boxes, perm, { axis: 0 })], { axis: 1 })
+    // NOTE: Keras 3.15 concatenates labels on axis 0 (giving `(2B, N)`), not axis 1; kept for parity.
+    const labels = b.labels === undefined ? undefined : concatenate([b.labels, take(b.labels, perm, { axis: 0 })], { axis: 0 })
+    return { ...b, boxes, ...(labels ? { labels } : {}) }
+  }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), alpha: this.alpha, seed: this.seed } }
 }
 
@@ -105,8 +115,7 @@ export class CutMix extends BaseImagePreprocessingLayer {
     const [h, w] = this.hw(s)
     const d = this.computeDtype
     const g = this.generator!
-    const alphaT = add(random.uniform([], { minval: this.factor[0], maxval: this.factor[1], dtype: d, seed: g }), 1e-6)
-    const alpha = Number(alphaT.dataSync()[0])
+    const alpha = add(random.uniform([], { minval: this.factor[0], maxval: this.factor[1], dtype: d, seed: g }), 1e-6)
     const mix = random.beta([n], alpha, alpha, { seed: g, dtype: d })
     const ratio = sqrt(subtract(1, mix))
     const [x0, x1] = cropBounds(n, w, ratio, g, d)
@@ -203,8 +212,8 @@ export class RandomErasing extends BaseImagePreprocessingLayer {
 }
 
 /** The augmentation sub-layers of RandAugment / AugMix, in Keras's order. */
-function policyLayers(factor: [number, number], valueRange: [number, number], interpolation: 'nearest' | 'bilinear', seed: number | null, dataFormat: 'channels_last' | 'channels_first', all: boolean): Map<string, BaseImagePreprocessingLayer> {
-  const common = { seed, dataFormat }
+function policyLayers(factor: [number, number], valueRange: [number, number], interpolation: 'nearest' | 'bilinear', seed: number | null, dataFormat: 'channels_last' | 'channels_first', all: boolean, boundingBoxFormat: string | null = null): Map<string, BaseImagePreprocessingLayer> {
+  const common = { seed, dataFormat, boundingBoxFormat }
   const m = new Map<string, BaseImagePreprocessingLayer>([
     ['random_shear', new RandomShear({ xFactor: factor, yFactor: factor, interpolation, ...common })],
     ['random_translation', new RandomTranslation({ heightFactor: factor, widthFactor: factor, interpolation, ...common })],
@@ -212,8 +221,8 @@ function policyLayers(factor: [number, number], valueRange: [number, number], in
   ])
   const post = new RandomPosterization({ factor: Math.max(1, Math.trunc(8 * factor[1])), valueRange, ...common })
   const sol = new Solarization({ additionFactor: factor, thresholdFactor: factor, valueRange, ...common })
-  const ac = new AutoContrast({ valueRange, dataFormat })
-  const eq = new Equalization({ valueRange, dataFormat })
+  const ac = new AutoContrast({ valueRange, dataFormat, boundingBoxFormat })
+  const eq = new Equalization({ valueRange, dataFormat, boundingBoxFormat })
   if (all) {
     m.set('random_brightness', new RandomBrightness({ factor, valueRange, ...common }))
     m.set('random_color_degeneration', new RandomColorDegeneration({ factor, valueRange, ...common }))
@@ -257,7 +266,7 @@ export class RandAugment extends BaseImagePreprocessingLayer {
     this.numOps = args.numOps ?? 2
     this.factor = factorArg(args.factor ?? 0.5, [0, 1])
     this.interpolation = args.interpolation ?? 'bilinear'
-    const all = policyLayers(this.factor, this.valueRange as [number, number], this.interpolation, this.seed, this.dataFormat, true)
+    const all = policyLayers(this.factor, this.valueRange as [number, number], this.interpolation, this.seed, this.dataFormat, true, this.boundingBoxFormat)
     this.ops = new Map(RAND_AUGMENT_ORDER.map((k) => [k, all.get(k)!]))
   }
   override getRandomTransformation(images: Tensor, training: boolean): unknown {
@@ -276,6 +285,15 @@ export class RandAugment extends BaseImagePreprocessingLayer {
       for (const i of idx) x = cast(this.ops.get(keys[i]!)!.transformImages(x, transforms.get(keys[i]!), true), this.computeDtype)
     }
     return cast(x, this.computeDtype)
+  }
+  /** Applies, in the ops' order, each drawn op's box transform once (Keras selects every op with where()). */
+  override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
+    if (!training || t === null) return b
+    const { idx, transforms } = t as { idx: number[]; transforms: Map<string, unknown> }
+    let out = b
+    let i = 0
+    for (const [k, layer] of this.ops) if (idx.includes(i++)) out = layer.transformBoundingBoxes(out, transforms.get(k), true, imageShape)
+    return out
   }
   /** The sub-layers (not tracked as weights-bearing children: they have none). */
   get augmentationLayers(): Layer[] { return [...this.ops.values()] }
@@ -298,8 +316,9 @@ export interface AugMixArgs extends ImageLayerArgs {
 /**
  * AugMix (Keras `AugMix`): mixes `numChains` chains of up to `chainDepth` random operations with
  * Dirichlet weights, then blends with the original by a Beta(α, α) weight. NOTE: Keras picks each
- * chain's operations with Python's unseeded `random.choice`; kx draws them from the layer's
- * generator, so a seed gives reproducible (but not Keras-identical) chains.
+ * chain's operations with Python's `random.choice`; kx picks them with `hostRandom` (repeatable after
+ * `setRandomSeed`), so the layer's generator advances exactly as Keras's and the weights of a seed are
+ * Keras's, but the chains differ.
  *
  * @example
  * ```ts
@@ -336,9 +355,10 @@ export class AugMix extends BaseImagePreprocessingLayer {
     const keys = [...this.ops.keys()]
     const chains: { key: string; t: unknown }[][] = []
     for (let c = 0; c < this.numChains; c++) {
-      const picks = Array.from(random.randint([this.chainDepth], 0, keys.length + 1, { seed: g }).dataSync() as ArrayLike<number>, Number)
       const chain: { key: string; t: unknown }[] = []
-      for (const p of picks) {
+      for (let depth = 0; depth < this.chainDepth; depth++) {
+        // one of the ops or none (Python's random.choice(ops + [None])); the generator is not used
+        const p = Math.min(Math.floor(hostRandom() * (keys.length + 1)), keys.length)
         if (p === keys.length) continue
         const layer = this.ops.get(keys[p]!)!
         chain.push({ key: keys[p]!, t: withGenerator(layer, g, () => layer.getRandomTransformation(images, true)) })

@@ -4,8 +4,8 @@
  */
 import { InvalidArgumentError, Tensor, fmt, isInt, tensor, type DType } from '@kx/core'
 import {
-  add, bitwiseLeftShift, bitwiseRightShift, cast, clip, divide, isnan, less, max, min, multiply, ones, random, reshape, round,
-  moveaxis, stack, subtract, swapaxes, tile, where, array, take,
+  add, arange, bitwiseLeftShift, bitwiseRightShift, cast, clip, cumsum, divide, equal, expandDims, floor, isnan, less, max, min, minimum, multiply, ones,
+  random, reshape, round, moveaxis, stack, subtract, sum, swapaxes, tile, where, array, take,
 } from '@kx/ops-numpy'
 import { depthwiseConv, image } from '@kx/ops-nn'
 import { valueRangeArg } from './common.js'
@@ -310,7 +310,7 @@ export interface ClaheArgs extends ImageLayerArgs { readonly valueRange?: readon
 
 /**
  * Contrast-limited adaptive histogram equalization (Keras `ContrastLimitedAdaptiveHistogramEqualization`):
- * per-tile clipped histograms, bilinearly interpolated CDFs. Computed on the host.
+ * per-tile clipped histograms, bilinearly interpolated CDFs, with tensor ops only (traceable and exportable).
  *
  * @example
  * ```ts
@@ -340,60 +340,63 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends BaseImagePrepr
     return this.dataFormat === 'channels_first' ? swapToFirst(x) : x
   }
   private clahe(images: Tensor): Tensor {
-    const [B, H, W, C] = images.shape as number[]
-    const src = Float32Array.from(images.dataSync() as ArrayLike<number>)
+    const [, H, W, C] = images.shape as number[]
     const [gh, gw] = this.tileGridSize
     const th = Math.ceil(H! / gh)
     const tw = Math.ceil(W! / gw)
-    // Symmetric padding (numpy 'symmetric') of the bottom/right edges.
-    const sym = (i: number, n: number): number => (i < n ? i : 2 * n - 1 - i)
-    const px = (b: number, y: number, xx: number, c: number): number => src[((b * H! + sym(y, H!)) * W! + sym(xx, W!)) * C! + c]!
-    const out = new Float32Array(B! * H! * W! * C!)
+    const f = Math.fround
+    // NOTE: tensor ops only (traceable, exportable); tile histograms from a one-hot of the pixel values [B, H, W, C, 256].
+    const v = floor(clip(images, 0, 255))
+    const oneHot = cast(equal(expandDims(v, -1), arange(0, 256, 1, { dtype: 'float32' })), 'float32')
+    // Symmetric (numpy 'symmetric') padding of the bottom/right edges to whole tiles, as constant-index gathers.
+    const sym = (n: number, m: number): Tensor => array(Array.from({ length: m }, (_, i) => (i < n ? i : 2 * n - 1 - i)), { dtype: 'int32' })
+    let padded = oneHot
+    if (th * gh !== H) padded = take(padded, sym(H!, th * gh), { axis: 1 })
+    if (tw * gw !== W) padded = take(padded, sym(W!, tw * gw), { axis: 2 })
+    let hist = sum(reshape(padded, [-1, gh, th, gw, tw, C!, 256]), { axis: [2, 4] })
     const area = th * tw
-    for (let b = 0; b < B!; b++) for (let c = 0; c < C!; c++) {
-      // cdf[ty + 1][tx + 1][v] with edge replication around the grid
-      const cdfs: Float32Array[][] = []
-      for (let ty = 0; ty < gh; ty++) {
-        const row: Float32Array[] = []
-        for (let tx = 0; tx < gw; tx++) {
-          const hist = new Float32Array(256)
-          for (let y = ty * th; y < (ty + 1) * th; y++) for (let xx = tx * tw; xx < (tx + 1) * tw; xx++) hist[Math.min(255, Math.max(0, Math.trunc(px(b, y, xx, c))))]! += 1
-          if (this.clipLimit > 0) {
-            const limit = Math.fround((this.clipLimit * area) / 256)
-            let excess = 0
-            for (let v = 0; v < 256; v++) { const cl = Math.min(hist[v]!, limit); excess += hist[v]! - cl; hist[v] = cl }
-            const red = Math.fround(excess / 256)
-            for (let v = 0; v < 256; v++) hist[v] = Math.fround(hist[v]! + red)
-          }
-          const cdf = new Float32Array(256)
-          let acc = 0
-          for (let v = 0; v < 256; v++) { acc = Math.fround(acc + hist[v]!); cdf[v] = acc }
-          const cmin = Math.min(...cdf)
-          const den = Math.fround(area - cmin) === 0 ? 1 : Math.fround(area - cmin)
-          for (let v = 0; v < 256; v++) cdf[v] = Math.min(255, Math.max(0, Math.fround(Math.fround((cdf[v]! - cmin) * 255) / den)))
-          row.push(cdf)
-        }
-        cdfs.push(row)
-      }
-      const at = (ty: number, tx: number): Float32Array => cdfs[Math.min(gh - 1, Math.max(0, ty - 1))]![Math.min(gw - 1, Math.max(0, tx - 1))]!
-      for (let y = 0; y < H!; y++) {
-        const yg = Math.fround((y - th / 2) / th) + 1
-        const y0 = Math.floor(yg)
-        const wy = Math.fround(yg - y0)
-        const [y0c, y1c] = [Math.min(gh + 1, Math.max(0, y0)), Math.min(gh + 1, Math.max(0, y0 + 1))]
-        for (let xx = 0; xx < W!; xx++) {
-          const xg = Math.fround((xx - tw / 2) / tw) + 1
-          const x0 = Math.floor(xg)
-          const wx = Math.fround(xg - x0)
-          const [x0c, x1c] = [Math.min(gw + 1, Math.max(0, x0)), Math.min(gw + 1, Math.max(0, x0 + 1))]
-          const v = Math.min(255, Math.max(0, Math.trunc(px(b, y, xx, c))))
-          const top = at(y0c, x0c)[v]! * (1 - wx) + at(y0c, x1c)[v]! * wx
-          const bot = at(y1c, x0c)[v]! * (1 - wx) + at(y1c, x1c)[v]! * wx
-          out[((b * H! + y) * W! + xx) * C! + c] = top * (1 - wy) + bot * wy
-        }
-      }
+    if (this.clipLimit > 0) {
+      const clipped = minimum(hist, f((this.clipLimit * area) / 256))
+      hist = add(clipped, divide(sum(subtract(hist, clipped), { axis: -1, keepdims: true }), 256))
     }
-    return tensor(out, { shape: [B!, H!, W!, C!], dtype: 'float32', backend: images.backend })
+    const cdf = cumsum(hist, { axis: -1 })
+    const cmin = min(cdf, { axis: -1, keepdims: true })
+    const den = subtract(area, cmin)
+    const lut = clip(divide(multiply(subtract(cdf, cmin), 255), where(equal(den, 0), 1, den)), 0, 255)
+    // Keras's bilinear blend of the 4 nearest tile LUTs (grid padded by edge replication), x first then y.
+    const grid = (n: number, t: number, g: number): { i0: number[]; i1: number[]; w: number[] } => {
+      const i0: number[] = [], i1: number[] = [], w: number[] = []
+      for (let p = 0; p < n; p++) {
+        const pos = f(f(f(p - t / 2) / t) + 1)
+        const k = Math.floor(pos)
+        w.push(f(pos - k))
+        const tile = (j: number): number => Math.min(g - 1, Math.max(0, Math.min(g + 1, Math.max(0, j)) - 1))
+        i0.push(tile(k)); i1.push(tile(k + 1))
+      }
+      return { i0, i1, w }
+    }
+    const gx = grid(W!, tw, gw)
+    const gy = grid(H!, th, gh)
+    const col = (xs: number[], shape: number[], dtype: DType = 'float32'): Tensor => reshape(array(xs, { dtype }), shape)
+    const [wx, wx0] = [col(gx.w, [1, 1, W!, 1]), col(gx.w.map((x) => f(1 - x)), [1, 1, W!, 1])]
+    const [wy, wy0] = [col(gy.w, [1, H!, 1, 1]), col(gy.w.map((x) => f(1 - x)), [1, H!, 1, 1])]
+    const blend = (nw: Tensor, ne: Tensor, sw: Tensor, se: Tensor): Tensor =>
+      add(multiply(add(multiply(nw, wx0), multiply(ne, wx)), wy0), multiply(add(multiply(sw, wx0), multiply(se, wx)), wy))
+    const B = images.shape[0]
+    if (typeof B === 'number') {
+      // Known batch: Keras's flat gather of each pixel's value in its 4 neighbouring tile LUTs (O(pixels)).
+      const flat = reshape(lut, [-1])
+      const [sx, sy] = [C! * 256, gw * C! * 256]
+      const base = add(add(reshape(multiply(arange(0, B, 1, { dtype: 'int32' }), gh * sy), [B, 1, 1, 1]), col(Array.from({ length: C! }, (_, c) => c * 256), [1, 1, 1, C!], 'int32')), cast(v, 'int32'))
+      const at = (iy: number[], ix: number[]): Tensor => take(flat, add(base, add(col(iy.map((i) => i * sy), [1, H!, 1, 1], 'int32'), col(ix.map((i) => i * sx), [1, 1, W!, 1], 'int32'))))
+      return blend(at(gy.i0, gx.i0), at(gy.i0, gx.i1), at(gy.i1, gx.i0), at(gy.i1, gx.i1))
+    }
+    // Unknown batch (a dynamic-batch export): blend whole LUTs per pixel, then pick the pixel's value by the
+    // one-hot (a sum over one non-zero term, so exact): O(pixels · 256), but batch-agnostic.
+    const lerp = (t: Tensor, gr: { i0: number[]; i1: number[] }, axis: number, w0: Tensor, w1: Tensor): Tensor =>
+      add(multiply(take(t, col(gr.i0, [gr.i0.length], 'int32'), { axis }), expandDims(w0, -1)), multiply(take(t, col(gr.i1, [gr.i1.length], 'int32'), { axis }), expandDims(w1, -1)))
+    const perPixel = lerp(lerp(lut, gx, 2, wx0, wx), gy, 1, wy0, wy)
+    return sum(multiply(oneHot, perPixel), { axis: -1 })
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), value_range: this.valueRange, clip_limit: this.clipLimit, tile_grid_size: this.tileGridSize }

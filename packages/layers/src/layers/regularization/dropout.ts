@@ -8,7 +8,7 @@ import { add, cast, greaterEqual, multiply, random, subtract } from '@kx/ops-num
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { L1L2 } from '../../regularizers/regularizers.js'
-import { addActivityLoss, dataFormatArg } from '../common.js'
+import { dataFormatArg } from '../common.js'
 
 function checkRate(rate: unknown, what = 'rate'): number {
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
@@ -259,19 +259,18 @@ export class ActivityRegularization extends Layer {
   static readonly className: string = 'ActivityRegularization'
   readonly l1: number
   readonly l2: number
-  private readonly regularizer: L1L2
   constructor(args: LayerArgs & { l1?: number; l2?: number } = {}) {
-    super(args)
+    // As in Keras, the penalty is the base layer's activity regularizer (the engine adds it after each call).
+    super({ ...args, activityRegularizer: new L1L2({ l1: args.l1 ?? 0, l2: args.l2 ?? 0 }) })
     this.l1 = args.l1 ?? 0
     this.l2 = args.l2 ?? 0
-    this.regularizer = new L1L2({ l1: this.l1, l2: this.l2 })
     this.supportsMasking = true
     this.built = true
   }
-  override call(inputs: unknown): Tensor {
-    addActivityLoss(this, this.regularizer, inputs)
-    return inputs as Tensor
-  }
+  override call(inputs: unknown): Tensor { return inputs as Tensor }
   override computeOutputShape(inputShape: ShapeLike): Dim[] { return (inputShape as readonly Dim[]).slice() }
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), l1: this.l1, l2: this.l2 } }
+  override getConfig(): Record<string, unknown> {
+    const { activity_regularizer: _fromL1L2, ...base } = super.getConfig()
+    return { ...base, l1: this.l1, l2: this.l2 }
+  }
 }

@@ -12,8 +12,7 @@ import { Layer, configToArgs, type CallOptions, type ShapeLike } from '../../eng
 import { setKerasMask } from '../../engine/context.js'
 import type { CustomObjects } from '../../engine/serialization.js'
 import { deserializeLayer, serializeLayer } from '../../saving/serializeLib.js'
-import { activityConfig, addActivityLoss, regularizerArg, type ZooLayerArgs } from '../common.js'
-import type { Regularizer } from '../../regularizers/regularizers.js'
+import { type ZooLayerArgs } from '../common.js'
 import { DropoutRNNCell, isRNNCell, type RNNCell, type StateSize, type States } from './rnn-common.js'
 import { StackedRNNCells, cellOutputSize } from './StackedRNNCells.js'
 import { rnnLoop } from './rnn-loop.js'
@@ -91,7 +90,6 @@ export class RNN extends Layer {
   readonly unroll: boolean
   /** Mutable: `Bidirectional` forces it to `returnSequences`, as Keras does. */
   zeroOutputForMask: boolean
-  readonly activityRegularizer: Regularizer | null
   private _stateVariables: Variable[] | null = null
   private _stateDef: TreeDef | null = null
 
@@ -110,7 +108,6 @@ export class RNN extends Layer {
     this.stateful = args.stateful ?? false
     this.unroll = args.unroll ?? false
     this.zeroOutputForMask = args.zeroOutputForMask ?? false
-    this.activityRegularizer = regularizerArg(args.activityRegularizer)
     this.supportsMasking = true
   }
 
@@ -269,9 +266,7 @@ export class RNN extends Layer {
     }
     const eager = !isTracing() && !sequences.isSymbolic
     // NOTE: eager calls free the loop's intermediates (transposes, zero states, stacked steps) on return.
-    const out = eager ? tidy(() => this.runLoop(sequences, given, mask, training)) : this.runLoop(sequences, given, mask, training)
-    addActivityLoss(this, this.activityRegularizer, out)
-    return out
+    return eager ? tidy(() => this.runLoop(sequences, given, mask, training)) : this.runLoop(sequences, given, mask, training)
   }
 
   private runLoop(sequences: Tensor, given: Tensor | readonly States[] | null | undefined, mask: Tensor | null, training: boolean): Tensor | (Tensor | States)[] {
@@ -350,7 +345,7 @@ export class RNN extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...this.recurrenceConfig(), ...activityConfig(this.activityRegularizer), cell: serializeLayer(this.cell) }
+    return { ...this.recurrenceConfig(), cell: serializeLayer(this.cell) }
   }
 
   static override fromConfig<T extends Layer>(this: new (args: any) => T, config: Record<string, unknown>, custom?: CustomObjects): T {

@@ -1,0 +1,128 @@
+/**
+ * The jsfive reader (src/saving/h5-read-js.ts) against the h5wasm reader (libhdf5 itself) on every
+ * HDF5 file Keras wrote in test/golden/saving and shared/fixtures/keras-models (the `model.weights.h5`
+ * inside each `.keras` too): same tree, attributes, dataset types and bit-identical data. Files jsfive
+ * cannot read exactly (kx's own files use h5wasm-specific layouts, links) must go to h5wasm.
+ */
+import { describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { openJsH5 } from '../src/saving/h5-read-js.js'
+import { H5Reader, WasmH5Reader, loadH5 } from '../src/saving/h5.js'
+import { ZipReader } from '../src/saving/zip.js'
+
+const DIRS = [join(__dirname, 'golden', 'saving'), join(__dirname, '../../../../shared/fixtures/keras-models')]
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? filesUnder(p) : /\.(h5|keras)$/.test(f) ? [p] : []
+  })
+}
+
+async function h5Files(): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const out: { name: string; bytes: Uint8Array }[] = []
+  for (const p of DIRS.flatMap(filesUnder)) {
+    const bytes = new Uint8Array(readFileSync(p))
+    if (p.endsWith('.h5')) out.push({ name: p, bytes })
+    else {
+      const zip = ZipReader.open(bytes, p)
+      if (zip.names().includes('model.weights.h5')) out.push({ name: `${p}:model.weights.h5`, bytes: await zip.read('model.weights.h5') })
+    }
+  }
+  return out
+}
+
+/** Everything a reader exposes, read through the shared interface. */
+function dump(r: H5Reader, path = '/', out: Record<string, unknown> = {}): Record<string, unknown> {
+  const attrs = Object.fromEntries(r.attrNames(path).sort().map((n) => [n, r.attr(path, n)]))
+  if (r.isGroup(path)) {
+    out[path] = { group: r.keys(path), attrs }
+    for (const k of r.keys(path)) dump(r, path === '/' ? `/${k}` : `${path}/${k}`, out)
+  } else {
+    const info = r.datasetInfo(path)
+    const dtype = info.type.kind === 'float' ? 'float64' : info.type.bfloat16 ? 'float32' : 'int32'
+    out[path] = { info, attrs, data: [...r.readDataset(path, dtype).data].map((v) => (Number.isNaN(v) ? 'NaN' : v)) }
+  }
+  return out
+}
+
+describe('jsfive HDF5 reader', () => {
+  it('reads every Keras-written file exactly as libhdf5 (h5wasm) does', async () => {
+    const files = await h5Files()
+    expect(files.length).toBeGreaterThan(40)
+    let viaJs = 0
+    for (const { name, bytes } of files) {
+      const wasm = await WasmH5Reader.open(bytes, name)
+      const js = await openJsH5(bytes, name)
+      if (js) {
+        viaJs++
+        expect(dump(js), name).toEqual(dump(wasm))
+        js.close()
+        expect(() => js.keys('/')).toThrow(/closed/)
+      }
+      wasm.close()
+    }
+    // Keras (h5py) files are plain (contiguous datasets, old-style groups): every one goes through jsfive.
+    expect(viaJs).toBe(files.length)
+  })
+
+  it('leaves files with links, chunked or compressed datasets to h5wasm', async () => {
+    const h5 = await loadH5()
+    const make = (build: (f: any) => void): Uint8Array => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const name = '/h5_read_js_case.h5'
+      const f = new h5.lib.File(name, 'w')
+      build(f)
+      f.close()
+      const bytes = h5.Module.FS.readFile(name) as Uint8Array
+      h5.Module.FS.unlink(name)
+      return bytes
+    }
+    const plain = make((f) => f.create_dataset({ name: 'x', data: new Float32Array([1, 2, 3]), shape: [3] }))
+    const chunked = make((f) => f.create_dataset({ name: 'x', data: new Float32Array([1, 2, 3, 4]), shape: [4], chunks: [2], compression: 'gzip' }))
+    const soft = make((f) => { f.create_group('g'); f.get('g').create_soft_link('/elsewhere', 'vars') })
+    const js = await openJsH5(plain, 'plain')
+    // What h5wasm writes may or may not be jsfive-readable; when it is, it reads the same numbers.
+    if (js) expect([...js.readDataset('x', 'float32').data]).toEqual([1, 2, 3])
+    expect(await openJsH5(chunked, 'chunked')).toBeUndefined()
+    expect([...(await H5Reader.open(chunked, 'chunked')).readDataset('x', 'float32').data]).toEqual([1, 2, 3, 4])
+    expect(await openJsH5(soft, 'soft')).toBeUndefined()
+    const r = await H5Reader.open(soft, 'soft')
+    expect(() => r.kind('g/vars')).toThrow(/link/)
+  })
+
+  it('refuses, fast, a group B-tree that reuses nodes (jsfive alone would read 65535^depth entries)', async () => {
+    // A Keras 2 file written by h5py: superblock v0, whose root entry's scratch pad holds the root B-tree address.
+    const src = new Uint8Array(readFileSync(join(__dirname, 'golden', 'saving', 'mlp_sequential.h5')))
+    const sv = new DataView(src.buffer, src.byteOffset, src.byteLength)
+    const rootTree = sv.getBigUint64(80, true)
+    expect(new TextDecoder().decode(src.subarray(Number(rootTree), Number(rootTree) + 4))).toBe('TREE')
+    const firstSnod = sv.getBigUint64(Number(rootTree) + 32, true)
+    const E = 4000
+    const newRoot = Math.ceil(src.length / 8) * 8
+    const leaf = newRoot + 32 + 16 * E
+    const out = new Uint8Array(leaf + 32 + 16 * E)
+    out.set(src)
+    const dv = new DataView(out.buffer)
+    const node = (at: number, level: number, child: bigint): void => {
+      out.set([0x54, 0x52, 0x45, 0x45, 0, level], at)
+      dv.setUint16(at + 6, E, true)
+      for (let i = 0; i < E; i++) dv.setBigUint64(at + 32 + 16 * i, child, true)
+    }
+    node(newRoot, 1, BigInt(leaf))
+    node(leaf, 0, firstSnod)
+    // Every reference to the root B-tree (superblock scratch pad, root symbol table message) moves to the new root.
+    for (let i = 0; i + 8 <= src.length; i++) if (dv.getBigUint64(i, true) === rootTree) dv.setBigUint64(i, BigInt(newRoot), true)
+    const t0 = performance.now()
+    expect(await openJsH5(out, 'hostile')).toBeUndefined()
+    expect(performance.now() - t0).toBeLessThan(2000)
+    // The untouched file still goes through jsfive.
+    expect(await openJsH5(src, 'mlp_sequential.h5')).toBeDefined()
+  })
+
+  it('falls back on corrupt bytes instead of throwing an untyped error', async () => {
+    expect(await openJsH5(new Uint8Array(100), 'zeros')).toBeUndefined()
+    await expect(H5Reader.open(new Uint8Array(100), 'zeros')).rejects.toThrow(/not a readable HDF5 file/)
+  })
+})
