@@ -20,6 +20,8 @@ await build({
   // NOTE: ES modules first so tfjs-core is one copy shared by kx, tfjs-layers and its gradients.
   mainFields: ['module', 'main'],
   conditions: ['@kx/source'],
+  // NOTE: @kx/keras can load ONNX Runtime's native addon on request (never here): leave it unbundled.
+  external: ['onnxruntime-node'],
   define: { 'import.meta.url': '__bench_import_meta_url' },
   banner: { js: 'const __bench_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',

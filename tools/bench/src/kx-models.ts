@@ -3,6 +3,7 @@
  * packages add `model.fit` workloads later): the PEERS.md MLP and CNN, softmax cross-entropy, Adam.
  */
 import { full, keep, lax, tidy, valueAndGrad, Tensor, type Backend } from '@kx/core'
+import { ops } from '@kx/keras'
 
 export type Params = Record<string, Tensor>
 
@@ -70,6 +71,18 @@ export function cnnLogits(p: Params, x: Tensor): Tensor {
   const h2 = lax.reduceWindow(convRelu(h1, p.k2!, p.c2!), 'max', POOL)
   const flat = lax.reshape(h2, [h2.shape[0]!, 1600])
   return dense(relu(dense(flat, p.w1!, p.b1!)), p.w2!, p.b2!)
+}
+
+/**
+ * The CNN's inference as kx's Conv2D / MaxPooling2D / Dense layers run it (as tfjs-layers does): the
+ * fused conv + bias + relu and matmul + bias + activation entry points, one backend kernel each where
+ * the backend has one (decomposed under a tape), then softmax.
+ */
+export function cnnPredict(p: Params, x: Tensor): Tensor {
+  const h1 = ops.maxPool(ops.convBiasAct(x, p.k1!, p.c1!, { activation: 'relu' }), 2)
+  const h2 = ops.maxPool(ops.convBiasAct(h1, p.k2!, p.c2!, { activation: 'relu' }), 2)
+  const flat = lax.reshape(h2, [h2.shape[0]!, 1600])
+  return ops.softmax(ops.matmulBiasAct(ops.matmulBiasAct(flat, p.w1!, p.b1!, { activation: 'relu' }), p.w2!, p.b2!))
 }
 
 /** Keras's Adam (lr 1e-3, β1 0.9, β2 0.999, ε 1e-7) as lax updates; state lives on the params' backend. */

@@ -4,10 +4,11 @@
  * choices inside the tfjs mapping. Add a workload by appending a module's `Workload` to `WORKLOADS`.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { keep, lax, tidy, Tensor, type Backend } from '@kx/core'
+import { keep, lax, registerBackend, setBackend, tidy, Tensor, type Backend } from '@kx/core'
+import * as keras from '@kx/keras'
 import { createTfjsBackend, type TfjsBackendOptions, type TfjsEngineTraits } from '@kx/backend-tfjs'
 import type { Impl, Runner, Workload } from './harness.js'
-import { Adam, CNN_SHAPES, MLP_SHAPES, cnnLogits, initParams, mlpLogits, randomBatch, trainStep, type Params } from './kx-models.js'
+import { Adam, CNN_SHAPES, MLP_SHAPES, cnnLogits, cnnPredict, initParams, mlpLogits, randomBatch, trainStep, type Params } from './kx-models.js'
 import { patchWasmConv2DBackpropFilter, peerBatch, peerCnn, peerMlp, useTfBackend } from './peers.js'
 
 type Engine = 'wasm' | 'cpu'
@@ -83,6 +84,32 @@ function kxTrain(engine: Engine, shapes: Record<string, readonly number[]>, logi
     return { step: () => { trainStep(logits, params, opt, x, y) }, dispose: () => { opt.dispose(); for (const t of [...Object.values(params), x, y]) t.dispose() } }
   })
 }
+/** kx's own layers: the CNN as a `keras.Sequential`, timed through `model.predict` (what an app calls). */
+function kxLayersPredict(engine: Engine, batch: number): Impl {
+  // predict is async, so the bench's backend becomes the default (registered under its own name) for each sample.
+  const name = `bench-layers-tfjs-${engine}`
+  const select = async (): Promise<void> => { await setBackend(name) }
+  return {
+    id: `kx layers tfjs-${engine}`, side: 'kx', engine,
+    setup: async () => {
+      const b = await kxBackend(engine)
+      registerBackend(name, () => b)
+      await select()
+      const { layers } = keras
+      const model = new keras.Sequential({
+        layers: [
+          keras.Input({ shape: [28, 28, 1] }),
+          new layers.Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' }), new layers.MaxPooling2D({ poolSize: 2 }),
+          new layers.Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }), new layers.MaxPooling2D({ poolSize: 2 }),
+          new layers.Flatten(), new layers.Dense({ units: 128, activation: 'relu' }), new layers.Dense({ units: 10, activation: 'softmax' }),
+        ],
+      })
+      const [x, y] = randomBatch(b, batch, [28, 28, 1], 10)
+      const step = async (): Promise<void> => { ((await model.predict(x, { batchSize: batch, verbose: 0 })) as Tensor).dispose() }
+      return { step, beforeSample: select, dispose: () => { x.dispose(); y.dispose() } }
+    },
+  }
+}
 function peerTrain(engine: Engine, make: () => ReturnType<typeof peerMlp>, batch: number, input: readonly number[]): Impl {
   return peer(engine, async () => {
     const m = make()
@@ -111,22 +138,17 @@ const cnnTrain: Workload = {
   impls: [kxTrain('wasm', CNN_SHAPES, cnnLogits, 64, [28, 28, 1]), patchedWasmPeer, kxTrain('cpu', CNN_SHAPES, cnnLogits, 64, [28, 28, 1]), peerTrain('cpu', peerCnn, 64, [28, 28, 1])],
 }
 
-/** kx softmax(logits) by decomposition (what ops do when a tape watches; here plain inference). */
-function softmax(z: Tensor): Tensor {
-  const [n, c] = z.shape as [number, number]
-  const e = lax.exp(lax.sub(z, lax.broadcastInDim(lax.reduceMax(z, [1]), [n, c], [0])))
-  return lax.div(e, lax.broadcastInDim(lax.reduceSum(e, [1]), [n, c], [0]))
-}
 function cnnInfer(batch: number): Workload {
   return {
-    name: `CNN inference, batch ${batch}`, detail: 'forward + softmax, no read-back', kind: batch === 1 ? 'latency' : 'throughput',
+    name: `CNN inference, batch ${batch}`, detail: 'forward + softmax, no read-back; kx through its fused conv/matmul + bias + relu ops (what its layers call), tfjs-layers through predict', kind: batch === 1 ? 'latency' : 'throughput',
     unit: batch === 1 ? 'ms/batch' : 'samples/s', unitsPerStep: batch, ...(batch === 1 ? { latencyScale: 1e3 } : {}),
     impls: ENGINES.flatMap((e) => [
       kx(e, (b) => {
         const params = initParams(b, CNN_SHAPES)
         const [x, y] = randomBatch(b, batch, [28, 28, 1], 10)
-        return { step: () => tidy(() => { softmax(cnnLogits(params, x)) }), dispose: () => { for (const t of [...Object.values(params), x, y]) t.dispose() } }
+        return { step: () => tidy(() => { cnnPredict(params, x) }), dispose: () => { for (const t of [...Object.values(params), x, y]) t.dispose() } }
       }),
+      kxLayersPredict(e, batch),
       peer(e, () => {
         const m = peerCnn()
         const [x, y] = peerBatch(batch, [28, 28, 1], 10)

@@ -1,8 +1,9 @@
 /**
  * @file ONNX Runtime workloads (bundled by ./onnx.mjs): CNN inference through kx's `onnx` backend (jit:
  * one session; eager: the lazy pending graph) against the same network as a hand-built ONNX graph run
- * with onnxruntime-node's public API, and MLP training (Adam) through `jit` on `onnx` against
- * tfjs-layers 4.22 on wasm. Ratios: kx ÷ peer.
+ * with onnxruntime-node's public API (`predict`: the layers model through `model.predict`), MLP
+ * training (Adam) through `jit` and through `model.fit` on `onnx` against tfjs-layers 4.22 on wasm, and
+ * the CNN's `model.fit` on `onnx`. Ratios: kx ÷ peer.
  */
 import { createRequire } from 'node:module'
 import { dirname, sep } from 'node:path'
@@ -24,6 +25,16 @@ const onnx = () => {
     registerBackend('onnx-bench', () => onnxBackend, { priority: -1 })
   }
   return onnxBackend
+}
+
+let noSpinBackend
+/** A second backend whose ORT threads sleep when idle (`sessionOptions.allowSpinning: false`). */
+const onnxNoSpin = () => {
+  if (!noSpinBackend) {
+    noSpinBackend = createOnnxBackend({ name: 'onnx-bench-nospin', sessionOptions: { allowSpinning: false } })
+    registerBackend('onnx-bench-nospin', () => noSpinBackend, { priority: -2 })
+  }
+  return noSpinBackend
 }
 
 function softmax(z) {
@@ -76,11 +87,13 @@ function cnnInfer(batch) {
     id: `kx onnx ${mode}`, side: 'kx', engine: 'onnx',
     setup: async () => {
       const b = onnx()
-      if (mode === 'predict') {
-        await setBackend('onnx-bench')
+      if (mode === 'predict' || mode === 'predict, allowSpinning false') {
+        // NOTE: kx's default backend is the model's before each sample (predict uploads nothing then).
+        const nb = mode === 'predict' ? b : onnxNoSpin()
+        await setBackend(nb.name)
         const model = cnnLayersModel()
-        const x = randomBatch(b, batch, [28, 28, 1], 10)[0]
-        return { step: async () => { const y = await model.predict(x, { batchSize: batch, verbose: 0 }); y.dataSync(); y.dispose() }, dispose: () => x.dispose() }
+        const x = randomBatch(nb, batch, [28, 28, 1], 10)[0]
+        return { step: async () => { const y = await model.predict(x, { batchSize: batch, verbose: 0 }); y.dataSync(); y.dispose() }, beforeSample: () => setBackend(nb.name), dispose: () => x.dispose() }
       }
       const { vars, values } = cnnVariables(b)
       const [x, y] = randomBatch(b, batch, [28, 28, 1], 10)
@@ -97,7 +110,7 @@ function cnnInfer(batch) {
   return {
     name: `CNN inference (onnx), batch ${batch}`, detail: 'forward + softmax, output read back', kind: batch === 1 ? 'latency' : 'throughput',
     unit: batch === 1 ? 'ms/batch' : 'samples/s', unitsPerStep: batch, ...(batch === 1 ? { latencyScale: 1e3 } : {}),
-    impls: [kxImpl('jit'), kxImpl('predict'), kxImpl('eager'), {
+    impls: [kxImpl('jit'), kxImpl('predict'), kxImpl('predict, allowSpinning false'), kxImpl('eager'), {
       id: 'ORT hand-built graph', side: 'peer', engine: 'onnx',
       setup: async () => {
         const session = await InferenceSession.create(handBuiltCnn())
@@ -108,8 +121,8 @@ function cnnInfer(batch) {
   }
 }
 
-/** Adam (Keras defaults) on Variables, in-graph bias correction, for a jitted step. */
-function kxMlpTrain(mode) {
+/** Adam (Keras defaults) on Variables, in-graph bias correction, for a jitted step; `reps` train steps per bench step. */
+function kxMlpTrain(mode, reps = 1) {
   return {
     id: `kx onnx ${mode}`, side: 'kx', engine: 'onnx vs wasm',
     setup: async () => {
@@ -138,7 +151,7 @@ function kxMlpTrain(mode) {
       }
       const step = mode === 'jit' ? jit(body) : body
       return {
-        step: () => tidy(() => { step(x, y).dataSync() }),
+        step: () => { for (let i = 0; i < reps; i++) tidy(() => { step(x, y).dataSync() }) },
         dispose: () => { for (const w of [...p, ...m, ...v2, t]) w.dispose(); x.dispose(); y.dispose() },
       }
     },
@@ -159,14 +172,69 @@ const mlpTrain = {
   }],
 }
 
+/** The PEERS.md MLP as a kx layers model (Adam 1e-3, categorical crossentropy), as `model.fit` trains it. */
+function mlpLayersModel() {
+  const m = new L.Sequential({ layers: [
+    L.Input({ shape: [784] }), new L.Dense({ units: 256, activation: 'relu' }), new L.Dense({ units: 256, activation: 'relu' }), new L.Dense({ units: 10, activation: 'softmax' }),
+  ] })
+  m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' })
+  return m
+}
+
+/**
+ * `model.fit` for one epoch of `batches` batches per step (shuffled, verbose 0): the whole Keras loop.
+ * `noSpin`: on the backend whose idle ORT threads sleep (kx's default backend is set before each sample).
+ */
+function kxFit(makeModel, batch, batches, shape, noSpin = false) {
+  const name = noSpin ? 'onnx-bench-nospin' : 'onnx-bench'
+  return {
+    id: noSpin ? 'kx onnx fit, allowSpinning false' : 'kx onnx fit', side: 'kx', engine: 'onnx vs wasm',
+    setup: async () => {
+      const b = noSpin ? onnxNoSpin() : onnx()
+      await setBackend(name)
+      const model = makeModel()
+      const [x, y] = randomBatch(b, batch * batches, shape, 10)
+      const fit = () => model.fit(x, y, { batchSize: batch, epochs: 1, verbose: 0 })
+      await fit()
+      return { step: async () => { await fit() }, beforeSample: () => setBackend(name), dispose: () => { x.dispose(); y.dispose() } }
+    },
+  }
+}
+
+const FIT_BATCHES = 8
+const mlpFit = {
+  name: 'MLP fit (onnx)', detail: `model.fit, one epoch of ${FIT_BATCHES} batches of 128 (shuffled) per step, Adam 1e-3, CCE; jit: the hand-written step of "MLP training" ${FIT_BATCHES} times; allowSpinning false: ORT's idle threads sleep; peer: trainOnBatch on each batch`,
+  kind: 'throughput', unit: 'samples/s', unitsPerStep: 128 * FIT_BATCHES,
+  impls: [kxFit(mlpLayersModel, 128, FIT_BATCHES, [784]), kxFit(mlpLayersModel, 128, FIT_BATCHES, [784], true), kxMlpTrain('jit', FIT_BATCHES), {
+    id: 'tfjs-layers wasm', side: 'peer', engine: 'onnx vs wasm',
+    setup: async () => {
+      await useTfBackend('wasm')
+      const model = peerMlp()
+      const [x, y] = peerBatch(128, [784], 10)
+      await model.trainOnBatch(x, y)
+      return { step: async () => { for (let i = 0; i < FIT_BATCHES; i++) await model.trainOnBatch(x, y) }, beforeSample: () => useTfBackend('wasm'), dispose: () => { x.dispose(); y.dispose(); model.dispose() } }
+    },
+  }],
+}
+
+/** The CNN trains on `onnx` (no peer: tfjs-layers wasm has no Conv2DBackpropFilter kernel). */
+const cnnFit = {
+  name: 'CNN fit (onnx)', detail: 'model.fit, one epoch of 4 batches of 64 (shuffled) per step, Adam, CCE; no peer',
+  kind: 'throughput', unit: 'samples/s', unitsPerStep: 64 * 4,
+  impls: [kxFit(() => { const m = cnnLayersModel(); m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' }); return m }, 64, 4, [28, 28, 1])],
+}
+
 export async function main(argv) {
   const arg = (name) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined }
   const require = createRequire(import.meta.url)
   setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + sep)
   L.registerTrainer(trainer)
   void keep; void tf
+  // kx's default backend is `onnx-bench` for every kx impl (jit's Variables are created on it).
+  onnx()
+  await setBackend('onnx-bench')
   const filter = arg('filter')
-  const all = [cnnInfer(64), cnnInfer(1), mlpTrain]
+  const all = [cnnInfer(64), cnnInfer(1), mlpTrain, mlpFit, cnnFit]
   const selected = all.filter((w) => !filter || w.name.toLowerCase().includes(filter.toLowerCase()))
   const results = await runWorkloads(selected, { rounds: Number(arg('rounds') ?? 5), sampleSeconds: Number(arg('sample') ?? 0.5), log: (l) => console.log(l) })
   const meta = { date: new Date().toISOString().slice(0, 16).replace('T', ' '), node: process.versions.node, cpu: `${(await import('node:os')).cpus().length} cores`, rounds: Number(arg('rounds') ?? 5) }

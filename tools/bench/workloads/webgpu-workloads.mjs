@@ -4,7 +4,9 @@
  * Node: Mesa lavapipe, a CPU-bound software adapter; read the ratios, not the absolute numbers).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { keep, tidy, valueAndGrad } from '@kx/core'
+import { keep, registerBackend, setBackend, tidy, valueAndGrad } from '@kx/core'
+// The umbrella: its import registers the trainer (tools/ depends on it, not on @kx/layers directly).
+import { Input, Sequential, layers, optimizers } from '@kx/keras'
 import { runWorkloads, markdown } from '../src/harness.ts'
 import { Adam, CNN_SHAPES, MLP_SHAPES, cnnLogits, initParams, mlpLogits, randomBatch, softmaxCrossEntropy } from '../src/kx-models.ts'
 import { peerBatch, peerCnn, peerMlp } from '../src/peers.ts'
@@ -35,6 +37,16 @@ const mlpTrain = {
       return { step, dispose: () => { opt.dispose(); for (const t of [...Object.values(params), x, y]) t.dispose() } }
     },
   }, {
+    // The same MLP as a kx layers model trained with trainOnBatch (what `fit` runs per batch).
+    id: 'kx webgpu layers', side: 'kx', engine: 'webgpu',
+    setup: async () => {
+      const model = new Sequential({ layers: [Input({ shape: [784] }), new layers.Dense({ units: 256, activation: 'relu' }), new layers.Dense({ units: 256, activation: 'relu' }), new layers.Dense({ units: 10, activation: 'softmax' })] })
+      model.compile({ optimizer: new optimizers.Adam({ learningRate: 1e-3 }), loss: 'categorical_crossentropy' })
+      const [x, y] = randomBatch(kx, 128, [784], 10)
+      await model.trainOnBatch(x, y)
+      return { step: async () => { await model.trainOnBatch(x, y) }, dispose: () => { x.dispose(); y.dispose() } }
+    },
+  }, {
     id: 'tfjs-layers webgpu', side: 'peer', engine: 'webgpu',
     setup: async () => {
       await useTfWebGPU()
@@ -60,6 +72,20 @@ function cnnInfer(batch) {
         return { step, dispose: () => { for (const t of [...Object.values(params), x, y]) t.dispose() } }
       },
     }, {
+      // The same CNN as a kx layers model: `apply` runs the fused conv/matmul + bias + activation kernels.
+      id: 'kx webgpu layers', side: 'kx', engine: 'webgpu',
+      setup: async () => {
+        const model = new Sequential({
+          layers: [Input({ shape: [28, 28, 1] }), new layers.Conv2D({ filters: 32, kernelSize: 3, activation: 'relu' }), new layers.MaxPooling2D({ poolSize: 2 }),
+            new layers.Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }), new layers.MaxPooling2D({ poolSize: 2 }), new layers.Flatten(),
+            new layers.Dense({ units: 128, activation: 'relu' }), new layers.Dense({ units: 10, activation: 'softmax' })],
+        })
+        const [x, y] = randomBatch(kx, batch, [28, 28, 1], 10)
+        const step = async () => { const out = tidy(() => keep(model.apply(x))); await out.data(); out.dispose() }
+        await step()
+        return { step, dispose: () => { x.dispose(); y.dispose() } }
+      },
+    }, {
       id: 'tfjs-layers webgpu', side: 'peer', engine: 'webgpu',
       setup: async () => {
         await useTfWebGPU()
@@ -80,6 +106,9 @@ export async function main(argv) {
   Object.assign(globalThis, globals)
   if (!globalThis.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true })
   kx = await createWebGPUBackend({ cpuForward: false })
+  // kx layers models create their weights on the default backend.
+  registerBackend('webgpu', () => kx, { priority: 1000 })
+  await setBackend('webgpu')
   console.log(`adapter: ${JSON.stringify(kx.features.adapterInfo)}, shader-f16: ${kx.features.shaderF16}`)
   const filter = arg('filter')
   const all = [mlpTrain, cnnInfer(64), cnnInfer(1)]

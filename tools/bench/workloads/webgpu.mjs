@@ -20,7 +20,8 @@ await build({
   target: 'node20',
   mainFields: ['module', 'main'],
   conditions: ['@kx/source'],
-  external: ['webgpu'],
+  // Native addons stay external; @kx/keras (used by kx-models) reaches onnxruntime-node only lazily.
+  external: ['webgpu', 'onnxruntime-node', 'openvino-node'],
   define: { 'import.meta.url': '__bench_import_meta_url' },
   banner: { js: `const __bench_import_meta_url = ${JSON.stringify(pathToFileURL(join(here, 'webgpu-workloads.mjs')).href)};` },
   logLevel: 'warning',

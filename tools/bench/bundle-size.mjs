@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * `node tools/bench/bundle-size.mjs [--json] [--top 15]`: the bundle size of a browser app that loads a
+ * model and predicts on WebGPU, written with `@kx/layers` + `@kx/backend-webgpu` (a `.keras` file, and the
+ * TF.js `model.json` format) and with `@tensorflow/tfjs-layers` + `@tensorflow/tfjs-backend-webgpu` 4.22.0 — bundled by esbuild (minified ESM,
+ * browser platform) and gzipped (level 9). Prints both sizes, their ratio and, from esbuild's metafile, the
+ * biggest contributors to each bundle (input bytes kept after tree shaking, by package).
+ * kx is bundled from its TypeScript sources (`@kx/source` condition): the same code as `dist/`.
+ */
+import { build } from 'esbuild'
+import { gzipSync } from 'node:zlib'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..')
+const argv = process.argv.slice(2)
+const top = Number(argv[argv.indexOf('--top') + 1] || 15)
+
+/** The two apps: the same job (load a saved model from the page's folder, predict one batch, print it). */
+const APPS = {
+  'kx (@kx/layers + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', 'fflate'], code: `
+    import { registerBackend, setBackend, tensor } from '@kx/core'
+    import { registerBuiltinLayers, saving } from '@kx/layers'
+    import { createWebGPUBackend } from '@kx/backend-webgpu'
+    registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 })
+    await setBackend('webgpu')
+    registerBuiltinLayers()
+    const model = await saving.loadModel(new URL('model.keras', location.href))
+    const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
+    console.log(await y.data())
+  ` },
+  'kx, TF.js model format (same files as the tfjs app)': { lazy: ['@tensorflow/tfjs-backend-webgpu'], code: `
+    import { registerBackend, setBackend, tensor } from '@kx/core'
+    import { registerBuiltinLayers, saving } from '@kx/layers'
+    import { createWebGPUBackend } from '@kx/backend-webgpu'
+    registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 })
+    await setBackend('webgpu')
+    registerBuiltinLayers()
+    const model = await saving.loadLayersModel(new URL('model.json', location.href))
+    const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
+    console.log(await y.data())
+  ` },
+  'kx, TF.js model format, registering only its layers (InputLayer, Sequential, Dense)': { lazy: ['@tensorflow/tfjs-backend-webgpu'], code: `
+    import { registerBackend, setBackend, tensor } from '@kx/core'
+    import { Dense, InputLayer, Sequential, layerRegistry, saving } from '@kx/layers'
+    import { createWebGPUBackend } from '@kx/backend-webgpu'
+    registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 })
+    await setBackend('webgpu')
+    layerRegistry.register(InputLayer, 'InputLayer')
+    layerRegistry.register(Sequential, 'Sequential')
+    layerRegistry.register(Dense, 'Dense')
+    const model = await saving.loadLayersModel(new URL('model.json', location.href))
+    const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
+    console.log(await y.data())
+  ` },
+  'tfjs (@tensorflow/tfjs-layers + @tensorflow/tfjs-backend-webgpu 4.22.0)': { lazy: [], code: `
+    import * as tf from '@tensorflow/tfjs-core'
+    import { loadLayersModel } from '@tensorflow/tfjs-layers'
+    import '@tensorflow/tfjs-backend-webgpu'
+    await tf.setBackend('webgpu')
+    const model = await loadLayersModel('model.json')
+    const y = model.predict(tf.tensor2d([[0.1, 0.2]]))
+    console.log(await y.data())
+  ` },
+}
+
+/** Package of a metafile input path (`node_modules/.pnpm/x/node_modules/@scope/name/...` or `packages/<p>/`). */
+function packageOf(path) {
+  const nm = path.lastIndexOf('node_modules/')
+  if (nm >= 0) {
+    const rest = path.slice(nm + 'node_modules/'.length).split('/')
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]
+  }
+  const m = /packages\/([^/]+)\//.exec(path)
+  return m ? `@kx/${m[1]}` : path
+}
+
+/**
+ * Bundles one app. `loaded` is what the page downloads to run it: the entry chunk, its static imports, and
+ * the dynamically imported chunks the app reaches (`lazy` packages: the WebGPU engine, which kx imports once
+ * an adapter exists; jsfive/fflate, which read `.keras` files). Chunks nobody reaches at run time (tfjs's
+ * wasm/cpu engines behind `createTfjsBackend`'s dynamic imports; h5wasm, which kx loads only to write HDF5
+ * or to read a file jsfive cannot) are counted in `all` only.
+ */
+async function measure(name, { code, lazy }, dir) {
+  const entry = join(dir, `${Object.keys(APPS).indexOf(name)}.mjs`)
+  writeFileSync(entry, code)
+  const outdir = join(dir, 'out')
+  const result = await build({
+    entryPoints: [entry], bundle: true, splitting: true, write: false, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
+    conditions: ['@kx/source'], metafile: true, logLevel: 'error', outdir,
+    // kx resolves from backend-webgpu (its devDependencies hold @kx/layers); tfjs-layers from tools/.
+    nodePaths: [join(root, 'packages', 'backend-webgpu', 'node_modules'), join(root, 'tools', 'node_modules')],
+    // @kx/backend-webgpu itself: its `@kx/source` entry (no package depends on it to link it).
+    plugins: [{ name: 'kx-backend-webgpu', setup: (b) => b.onResolve({ filter: /^@kx\/backend-webgpu$/ }, () => ({ path: join(root, 'packages', 'backend-webgpu', 'src', 'index.ts') })) }],
+  })
+  const outputs = result.metafile.outputs
+  const key = (f) => Object.keys(outputs).find((k) => f.path.endsWith(k.replace(/^.*?out\//, 'out/')))
+  const files = new Map(result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => [key(f), f]))
+  const size = (ks) => [...ks].map((k) => files.get(k).contents).reduce((a, c) => ({ min: a.min + c.length, gzip: a.gzip + gzipSync(c, { level: 9 }).length }), { min: 0, gzip: 0 })
+  const packagesIn = (k) => new Set(Object.keys(outputs[k].inputs).map(packageOf))
+  const entryKey = [...files.keys()].find((k) => outputs[k].entryPoint)
+  const loaded = new Set()
+  const visit = (k) => {
+    if (loaded.has(k)) return
+    loaded.add(k)
+    for (const imp of outputs[k].imports) {
+      if (!files.has(imp.path)) continue
+      if (imp.kind !== 'dynamic-import' || lazy.some((p) => packagesIn(imp.path).has(p))) visit(imp.path)
+    }
+  }
+  visit(entryKey)
+  const byPackage = new Map()
+  for (const k of loaded) {
+    for (const [path, { bytesInOutput }] of Object.entries(outputs[k].inputs)) byPackage.set(packageOf(path), (byPackage.get(packageOf(path)) ?? 0) + bytesInOutput)
+  }
+  return { name, loaded: size(loaded), all: size(files.keys()), chunks: [loaded.size, files.size], top: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top) }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kx-bundle-size-'))
+try {
+  const results = []
+  for (const [name, app] of Object.entries(APPS)) results.push(await measure(name, app, dir))
+  if (argv.includes('--json')) {
+    console.log(JSON.stringify(results, null, 2))
+  } else {
+    const kb = (n) => `${(n / 1024).toFixed(1)} KB`
+    for (const r of results) {
+      console.log(`\n${r.name}`)
+      console.log(`  loaded to run (${r.chunks[0]} of ${r.chunks[1]} chunks): ${kb(r.loaded.min)} min, ${kb(r.loaded.gzip)} gzip; all chunks: ${kb(r.all.min)} min, ${kb(r.all.gzip)} gzip`)
+      console.log('  biggest contributors to what is loaded (minified bytes):')
+      for (const [p, b] of r.top) console.log(`    ${kb(b).padStart(10)}  ${p}`)
+    }
+    const [kx, kxJson, kxFew, tfjs] = results
+    console.log('\n| app | loaded to run: min | gzip | all chunks: gzip |\n|---|---|---|---|')
+    for (const r of results) console.log(`| ${r.name} | ${kb(r.loaded.min)} | ${kb(r.loaded.gzip)} | ${kb(r.all.gzip)} |`)
+    console.log(`\nkx ÷ tfjs (loaded, gzip): .keras app ${(kx.loaded.gzip / tfjs.loaded.gzip).toFixed(2)}, TF.js-format app ${(kxJson.loaded.gzip / tfjs.loaded.gzip).toFixed(2)}, registering only its layers ${(kxFew.loaded.gzip / tfjs.loaded.gzip).toFixed(2)}`)
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
