@@ -19,7 +19,15 @@ export function hashString(s: string): number {
   return h >>> 0
 }
 
-/** mulberry32: a tiny 32-bit PRNG; returns floats in [0, 1). Deterministic across platforms. */
+/**
+ * mulberry32: a tiny 32-bit PRNG; returns floats in [0, 1). Deterministic across platforms.
+ *
+ * @example
+ * ```ts
+ * const r = seededRandom(7)
+ * const xs = Float32Array.from({ length: 8 }, () => r() * 2 - 1)
+ * ```
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0
   return () => {

@@ -17,7 +17,7 @@ export { ConformanceResults } from './results.js'
 export { CASES, DIFFERENTIABLE, caseId } from './cases/index.js'
 export { toleranceFor, compareArrays } from './compare.js'
 export type { Tolerance } from './compare.js'
-export { materialize, hashString } from './data.js'
+export { materialize, hashString, seededRandom } from './data.js'
 export type { HostArray, EncodedArray } from './data.js'
 export type {
   ConformanceCase, ConformanceTable, InputSpec, InputGen, KnownGap, CheckKind, CheckStatus, CheckRecord, TestApi,

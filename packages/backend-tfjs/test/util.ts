@@ -1,18 +1,10 @@
 /** @file Test helpers: deterministic inputs, tensors on two backends, closeness checks. */
 import { allocTyped, Tensor, type Backend, type DType, type TypedArray } from '@kx/core'
+import { seededRandom } from '@kx/backend-conformance'
 import type { Fill, InputSpec } from './cases.js'
 
-/** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32: a small deterministic PRNG (the conformance kit's). */
+export const rng = seededRandom
 
 const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1)
 

@@ -3,21 +3,13 @@
  * (where `bindFused` picks the fused kernel) and on `reference` (the decomposition): same numbers.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { seededRandom } from '@kx/backend-conformance'
 import { Tensor, createReferenceBackend, withDefaultBackend, type Backend, type FusedOp } from '@kx/core'
 import { dotProductAttention, layerNormalization, logSoftmax, matmulBiasAct, softmax } from '@kx/ops-nn'
 import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
 
-/** mulberry32: fixed inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32 (the conformance kit's): fixed inputs. */
+const rng = seededRandom
 const data = (n: number, seed: number, scale = 2): Float32Array => { const r = rng(seed); return Float32Array.from({ length: n }, () => (r() - 0.5) * scale) }
 const on = (b: Backend, v: Float32Array | Uint8Array, shape: number[], dtype: 'float32' | 'bool' = 'float32'): Tensor => new Tensor(shape, dtype, b, b.upload(v, shape, dtype))
 

@@ -3,23 +3,15 @@
  * falls, and tensors and GPU bytes stay flat over 200 steps.
  */
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '@kx/backend-conformance'
 import { createReferenceBackend, full, keep, lax, memory, tidy, valueAndGrad, Tensor, type Backend } from '@kx/core'
 import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
 
 interface Mlp { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }
 const SHAPES: { [K in keyof Mlp]: number[] } = { w1: [12, 16], b1: [16], w2: [16, 5], b2: [5] }
 
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32 (the conformance kit's): fixed inputs. */
+const rng = seededRandom
 
 const on = (b: Backend, v: Float32Array, shape: number[]): Tensor => new Tensor(shape, 'float32', b, b.upload(v, shape, 'float32'))
 const fill = (shape: readonly number[], v: number, like: Tensor): Tensor => full(shape, v, like.dtype, like.backend)

@@ -11,6 +11,9 @@ export type TreeDef =
   | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
   | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
 
+const LEAF: TreeDef = Object.freeze({ kind: 'leaf' })
+const NONE: TreeDef = Object.freeze({ kind: 'none' })
+
 /**
  * Flattens a structure into leaves (object keys sorted, as JAX/Keras `tree.flatten`).
  *
@@ -20,10 +23,12 @@ export type TreeDef =
  * ```
  */
 export function treeFlatten<T>(value: unknown, isLeaf: (v: unknown) => v is T): [T[], TreeDef] {
+  // A lone leaf (the common layer call) needs no walk.
+  if (isLeaf(value)) return [[value], LEAF]
   const leaves: T[] = []
   const rec = (v: unknown): TreeDef => {
-    if (isLeaf(v)) { leaves.push(v); return { kind: 'leaf' } }
-    if (v === null || v === undefined) return { kind: 'none' }
+    if (isLeaf(v)) { leaves.push(v); return LEAF }
+    if (v === null || v === undefined) return NONE
     if (Array.isArray(v)) return { kind: 'array', children: v.map(rec) }
     if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       const keys = Object.keys(v).sort()
@@ -37,6 +42,7 @@ export function treeFlatten<T>(value: unknown, isLeaf: (v: unknown) => v is T): 
 
 /** Rebuilds a structure from leaves (inverse of `treeFlatten`). Keys are assigned with defineProperty. */
 export function treeUnflatten<T>(def: TreeDef, leaves: readonly T[]): unknown {
+  if (def.kind === 'leaf') return leaves[0]
   let i = 0
   const rec = (d: TreeDef): unknown => {
     switch (d.kind) {

@@ -15,7 +15,7 @@
  */
 import { registerBackend } from '@kx/core'
 import { createTfjsBackend } from '@kx/backend-tfjs'
-import { registerTrainer } from '@kx/layers'
+import { registerExporter, registerTrainer } from '@kx/layers'
 import { trainer } from '@kx/trainers'
 
 // NOTE: the umbrella is the one package whose import has side effects: it registers the default
@@ -25,6 +25,12 @@ registerBackend('tfjs-cpu', () => createTfjsBackend({ engine: 'cpu' }), { priori
 // ONNX Runtime loads lazily (native addon): select it with setBackend('onnx') or KX_BACKEND=onnx.
 registerBackend('onnx', async () => (await import('@kx/backend-onnx')).createOnnxBackend(), { priority: 1 })
 registerTrainer(trainer)
+// `model.export(...)` writes ONNX / OpenVINO IR through @kx/export, loaded on first use (it pulls in the
+// ONNX lowering, which inference-only apps don't need).
+registerExporter(async (model, options) => {
+  const { exportModel } = await import('@kx/export')
+  return exportModel(model, options as Parameters<typeof exportModel>[1])
+})
 
 export * as ops from './ops.js'
 export * as layers from './layers.js'

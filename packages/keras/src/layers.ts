@@ -195,6 +195,7 @@ export {
   registerBuiltinLayersPre,
   registerBuiltinLayersRnn,
   registerDefaultInitializer,
+  registerExporter,
   registerKerasSerializable,
   registerTrainer,
   registeredNameOf,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createRequire } from 'node:module'
 import * as keras from '../src/index.js'
+import { InvalidArgumentError } from '@kx/core'
 
 const require = createRequire(import.meta.url)
 
@@ -24,6 +25,22 @@ describe('@kx/keras umbrella', () => {
     // Keras: convert_format([[10, 20, 50, 60]], "xyxy", "xywh") == [[10, 20, 40, 40]]
     const out = keras.utils.boundingBoxes.convertFormat(keras.ops.array([[10, 20, 50, 60]]), 'xyxy', 'xywh')
     expect(await out.array()).toEqual([[10, 20, 40, 40]])
+  })
+
+  it('model.export writes what @kx/export writes (ONNX Runtime checks those files in packages/export), with typed errors', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { exportModel } = await import('@kx/export')
+    await keras.ready()
+    const model = new keras.Sequential({ layers: [keras.Input({ shape: [3] }), new keras.layers.Dense({ units: 2, activation: 'relu' })] })
+    const dir = mkdtempSync(join(tmpdir(), 'kx-export-'))
+    await model.export(join(dir, 'm.onnx'))
+    const direct = await exportModel(model as never, { format: 'onnx' })
+    expect(Buffer.from(readFileSync(join(dir, 'm.onnx'))).equals(Buffer.from(direct))).toBe(true)
+    await model.export(join(dir, 'model.xml'), { format: 'openvino' })
+    expect(readFileSync(join(dir, 'model.xml'), 'utf8')).toContain('<net ')
+    await expect(model.export(join(dir, 'model.bin'))).rejects.toBeInstanceOf(InvalidArgumentError)
   })
 
   it('trains, evaluates, saves and reloads a convnet on MNIST digits (miniature main job)', async () => {

@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], paths: { outDir: string; ben
       failures: Object.fromEntries(r.failures),
     })),
   }, null, 2))
-  if (!filter && arg('no-write') === undefined) {
+  if (!filter && !argv.includes('--no-write')) {
     writeFileSync(paths.benchmarksMd, `# Benchmarks\n\nWritten by \`pnpm bench\` (tools/bench). Workloads and peers: ../shared/PEERS.md. Ratios come from one\nrun with kx and the peer interleaved; absolute numbers move between runs on shared machines.\n\n${md}\n`)
   }
 }

@@ -60,6 +60,9 @@ export type ShapeLike = readonly Dim[] | readonly (readonly Dim[])[] | { readonl
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
 
+/** Losses recorded so far by any layer (lets `clearLosses` skip walking a tree that has none). */
+let lossesAdded = 0
+
 /**
  * The base class of layers. Subclasses set up config in the constructor, create weights in
  * `build(inputShape)` with `addWeight`, and compute in `call(inputs, options)`. Call a layer with
@@ -298,6 +301,7 @@ export class Layer {
    * Inside a `StatelessScope` the loss goes to the scope (when it collects losses) and the layer is untouched.
    */
   addLoss(loss: Tensor): void {
+    lossesAdded++
     const scope = getStatelessScope()
     if (!scope) { this._losses.push(loss); return }
     if (scope.collectLosses) { scope.addLoss(loss); this._scopeLosses.add(loss) }
@@ -314,6 +318,8 @@ export class Layer {
   /** Clears losses added during calls (not weight regularizers); inside a StatelessScope, this layer's losses in the scope. */
   clearLosses(): void {
     const scope = getStatelessScope()
+    // NOTE: no loss added anywhere since this layer's last clear: nothing to walk (every model call clears).
+    if (!scope && this._clearedAt === lossesAdded) return
     if (scope?.collectLosses) {
       const kept = scope.losses.filter((l) => !this._scopeLosses.has(l))
       scope.losses.splice(0, scope.losses.length, ...kept)
@@ -321,7 +327,10 @@ export class Layer {
     this._losses = []
     this._scopeLosses.clear()
     for (const l of this.trackedLayers()) l.clearLosses()
+    if (!scope) this._clearedAt = lossesAdded
   }
+  /** @internal The loss count when this layer's subtree was last cleared (-1: never). */
+  private _clearedAt = -1
 
   /**
    * Adds `activityRegularizer(output) / batch` for each concrete output (Keras's `__call__`; the batch is

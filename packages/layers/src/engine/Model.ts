@@ -45,6 +45,29 @@ function needTrainer(method: string): TrainerPlugin {
   return trainer
 }
 
+/** Options of `model.export(filepath, options)`: the format and the exporter's own options. */
+export interface ModelExportOptions {
+  /** `'onnx'` or `'openvino'`; omitted: taken from the file's extension (`.onnx`, `.xml`). */
+  readonly format?: string
+  readonly [option: string]: unknown
+}
+
+/** Writes a model to a deployment format: `@kx/export`'s `exportModel` (installed by `registerExporter`). */
+export type ModelExporter = (model: Model, options: { readonly format: string; readonly path: string; readonly [option: string]: unknown }) => Promise<unknown>
+
+let exporter: ModelExporter | undefined
+
+/**
+ * Installs the exporter behind `model.export` (the `@kx/keras` umbrella installs `@kx/export`'s).
+ *
+ * @example
+ * ```ts
+ * import { exportModel } from '@kx/export'
+ * registerExporter((model, options) => exportModel(model, options as never))
+ * ```
+ */
+export function registerExporter(fn: ModelExporter): void { exporter = fn }
+
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
 
 /**
@@ -125,6 +148,27 @@ export class Model extends Layer {
   async save(filepath: SaveTarget, options: SaveModelOptions = {}): Promise<void> {
     const { saveModel } = await import('../saving/saveModel.js')
     return saveModel(this, filepath, options)
+  }
+  /**
+   * Exports the model for inference to a deployment format (Keras `model.export(filepath, format)`):
+   * `'onnx'` (a `.onnx` file) or `'openvino'` (`model.xml` + `model.bin`). Needs an exporter: import
+   * `@kx/keras`, or `registerExporter` with `@kx/export`'s `exportModel`.
+   *
+   * @example
+   * ```ts
+   * await model.export('model.onnx')                          // format from the extension
+   * await model.export('model.xml', { format: 'openvino' })
+   * ```
+   */
+  async export(filepath: string, options: ModelExportOptions = {}): Promise<unknown> {
+    const format = options.format ?? (/\.onnx$/i.test(filepath) ? 'onnx' : /\.xml$/i.test(filepath) ? 'openvino' : undefined)
+    if (format === undefined) {
+      throw new InvalidArgumentError(`Model.export(): cannot tell the format from the file name. Pass \`format: 'onnx'\` or \`format: 'openvino'\`. Received: filepath=${fmt(filepath)}`)
+    }
+    if (!exporter) {
+      throw new InvalidArgumentError('Model.export() needs the export package: install `@kx/export` and call `registerExporter(...)` with its `exportModel`, or import `@kx/keras`, which does this.')
+    }
+    return exporter(this, { ...options, format, path: filepath })
   }
   /** Saves weights only (`.weights.h5`, or sharded `.weights.json`) — Keras `save_weights`. */
   async saveWeights(filepath: SaveTarget, options: SaveWeightsOptions = {}): Promise<void> {
