@@ -40,7 +40,7 @@ export const HOST_PRIMS: ReadonlySet<string> = new Set(['random_bits', 'random_u
  * alone so the error names the primitive (`UnsupportedOpError`).
  */
 export function compileProgram(rt: OvRuntime, program: Program, opts: { opset: number; exactNaN: boolean }, probe: Map<string, string | null>): OvModel {
-  const { model } = lowerProgram(program, { opset: opts.opset, exactNaN: opts.exactNaN })
+  const { model } = lowerProgram(program, { opset: opts.opset, exactNaN: opts.exactNaN, inexactIntDiv: true })
   try {
     return rt.compile(encodeModel(model))
   } catch (e) {
@@ -61,7 +61,7 @@ export function compileProgram(rt: OvRuntime, program: Program, opts: { opset: n
             equations: [{ ...eq, inputs: ins.map((_, i) => i), outputs: eq.outputs.map((o, j) => ({ id: ins.length + j, aval: o.aval })) }],
             outputs: eq.outputs.map((_, j) => ({ id: ins.length + j })),
           }
-          rt.compile(encodeModel(lowerProgram(single, { opset: opts.opset, exactNaN: opts.exactNaN }).model)).dispose()
+          rt.compile(encodeModel(lowerProgram(single, { opset: opts.opset, exactNaN: opts.exactNaN, inexactIntDiv: true }).model)).dispose()
         } catch (e2) { why = e2 instanceof Error ? e2.message : String(e2) }
         probe.set(key, why)
       }

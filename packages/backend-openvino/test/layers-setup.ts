@@ -23,7 +23,6 @@ const SKIPS = [
   ...['(harness) > SpectralNormalization', '> dense_regularized', '> embedding_mask', '> lstm_activity_l2', '> gaussian_dropout', '> gaussian_noise', '> spectral_norm_dense', '> spectral_norm_conv2d']
     .map((test) => ({ test, reason: 'normal draws use `erf_inv`, which OpenVINO\'s CPU plugin refuses' })),
   { test: 'bounding boxes like Keras > mix_up_', reason: "MixUp's Beta draw uses normal draws (`erf_inv`), which OpenVINO's CPU plugin refuses" },
-  { test: 'bounding boxes like Keras > rand_augment_', reason: "RandAugment's op indices from random.randint differ from the reference backend's on OpenVINO (seed 2: [8, 9] vs [8, 1])" },
   { test: 'bounding boxes like Keras > perspective_', reason: 'RandomPerspective solves for its transform with `lu`, which the OpenVINO backend cannot run' },
 ]
 

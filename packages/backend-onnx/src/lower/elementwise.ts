@@ -58,6 +58,20 @@ export const unaryLowerings: { readonly [P in UnaryPrim]: Lowering<P> } = {
   stop_gradient: (_b, [x]) => [x!.name],
 }
 
+/**
+ * Truncating `xs / ys` (ys ≠ 0) exact on engines whose integer Div rounds through float32: |q| is estimated,
+ * its remainder corrected by a second (now small) division and a final ±1 step, then the sign restored.
+ */
+function exactTruncDiv(e: Expr, xs: string, ys: string): string {
+  const ax = e.where(e.lt(xs, 0), e.neg(xs), xs)
+  const ay = e.where(e.lt(ys, 0), e.neg(ys), ys)
+  const q0 = e.div(ax, ay)
+  const q1 = e.add(q0, e.div(e.sub(ax, e.mul(q0, ay)), ay))
+  const r1 = e.sub(ax, e.mul(q1, ay))
+  const q = e.sub(e.add(q1, e.where(e.ge(r1, ay), 1, 0)), e.where(e.lt(r1, 0), 1, 0))
+  return e.where(e.eq(e.lt(xs, 0), e.lt(ys, 0)), q, e.neg(q))
+}
+
 /** Signed integer division/remainder in int64 with XLA's results for y = 0 and no trap on MIN / -1. */
 function intDivRem(b: GraphBuilder, x: LVal, y: LVal, out: DType, rem: boolean): string {
   const c: DType = 'int64'
@@ -69,10 +83,10 @@ function intDivRem(b: GraphBuilder, x: LVal, y: LVal, out: DType, rem: boolean):
   const safe = e.where(e.or(zero, minus1), 1, ys)
   let r: string
   if (rem) {
-    r = b.op('Mod', [xs, safe], { fmod: 1 })
+    r = b.inexactIntDiv ? e.sub(xs, e.mul(exactTruncDiv(e, xs, safe), safe)) : b.op('Mod', [xs, safe], { fmod: 1 })
     r = e.where(minus1, 0, e.where(zero, xs, r))
   } else {
-    r = e.div(xs, safe)
+    r = b.inexactIntDiv ? exactTruncDiv(e, xs, safe) : e.div(xs, safe)
     const allOnes = isUnsigned(out) ? 0xffffffff : -1
     r = e.where(minus1, e.neg(xs), e.where(zero, allOnes, r))
   }

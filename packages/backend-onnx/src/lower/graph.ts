@@ -39,6 +39,11 @@ export interface LowerOptions {
    * relu / softmax patterns are not fused into `Relu` / `Softmax` (see `fusions`) (default false).
    */
   readonly exactNaN?: boolean
+  /**
+   * The engine's integer `Div` rounds through float32 (OpenVINO's CPU plugin): integer div/rem correct the
+   * quotient with exact integer ops (default false: ONNX Runtime divides exactly).
+   */
+  readonly inexactIntDiv?: boolean
   readonly graphName?: string
   readonly producerVersion?: string
   readonly docString?: string
@@ -100,6 +105,7 @@ export function lowerProgram(p: Program, options: LowerOptions): { model: OnnxMo
   const native = options.boundary === 'native'
   const b = new GraphBuilder(options.opset)
   b.exactNaN = options.exactNaN ?? false
+  b.inexactIntDiv = options.inexactIntDiv ?? false
   const env = new Map<number, LVal>()
   const graphInputs: OnnxValueInfo[] = []
   const inputNames: string[] = []

@@ -33,6 +33,8 @@ export class GraphBuilder {
   prim: BackendPrim | 'graph' = 'graph'
   /** Pool NaN masks so max/min pooling propagates NaN like XLA even through ONNX MaxPool. */
   exactNaN = false
+  /** Integer Div may round through float32 (OpenVINO's CPU plugin): correct quotients exactly. */
+  inexactIntDiv = false
   /**
    * Broadcast hints: a full-shaped value → an equivalent smaller value that numpy-broadcasts to it
    * (the operand of an `Expand`). Elementwise lowerings use the smaller one when another operand has
