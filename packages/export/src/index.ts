@@ -10,7 +10,7 @@ import { exportOnnx, type ExportableModel, type OnnxExportOptions } from './onnx
 import { exportOpenVINO, type OpenVINOExportOptions, type OpenVINOModelFiles } from './openvino/export.js'
 
 export { exportOnnx } from './onnx.js'
-export type { OnnxExportOptions, ExportableModel } from './onnx.js'
+export type { CommonExportOptions, OnnxExportOptions, ExportableModel } from './onnx.js'
 export { exportOpenVINO } from './openvino/export.js'
 export type { OpenVINOExportOptions, OpenVINOModelFiles } from './openvino/export.js'
 

@@ -10,22 +10,35 @@ import {
 import { encodeModel, lowerProgram, type Program } from '@kx/backend-onnx'
 import type { Layer } from '@kx/layers'
 
-/** Options of the ONNX export (`exportModel(model, { format: 'onnx', ... })`). */
-export interface OnnxExportOptions {
-  readonly format: 'onnx'
-  /** ONNX opset of the default domain (default 18; at least 17). */
-  readonly opset?: number
-  /** Keep the batch dimension dynamic (symbolic name `batch`; default true). Otherwise it is `batchSize`. */
+/**
+ * Options every export format takes: batch dimension, input specs and tensor names.
+ *
+ * @example
+ * ```ts
+ * const common: CommonExportOptions = { dynamicBatch: false, batchSize: 8, inputNames: ['image'] }
+ * await exportModel(model, { format: 'onnx', ...common })
+ * ```
+ */
+export interface CommonExportOptions {
+  /** Keep the batch dimension dynamic (default true). Otherwise it is `batchSize`. */
   readonly dynamicBatch?: boolean
   /** Batch size of a static-batch export (default 1). */
   readonly batchSize?: number
-  /** Writes the model to this file too (Node only). */
-  readonly path?: string
   /** Input specs for models without symbolic inputs (subclassed models); default: `model.inputs`. */
   readonly inputSpecs?: readonly TensorSpec[]
-  /** Input names (default: the model's input names); output names (default `output_0`, ...). */
+  /** Input names (default: the model's input names). */
   readonly inputNames?: readonly string[]
+  /** Output tensor names (default `output_0`, `output_1`, ...). */
   readonly outputNames?: readonly string[]
+}
+
+/** Options of the ONNX export (`exportModel(model, { format: 'onnx', ... })`); the dynamic batch dim is named `batch`. */
+export interface OnnxExportOptions extends CommonExportOptions {
+  readonly format: 'onnx'
+  /** ONNX opset of the default domain (default 18; at least 17). */
+  readonly opset?: number
+  /** Writes the model to this file too (Node only). */
+  readonly path?: string
 }
 
 /** A model that can be exported: a layer with (optionally) symbolic inputs. */
@@ -42,9 +55,6 @@ function uniqueNames(raw: readonly string[], fallback: (i: number) => string): s
     return base
   })
 }
-
-/** The options every exporter shares (batch, input specs and names). */
-export type CommonExportOptions = Pick<OnnxExportOptions, 'dynamicBatch' | 'batchSize' | 'inputSpecs' | 'inputNames' | 'outputNames' | 'path'>
 
 /** Input specs (batch dim dynamic or fixed) and input names of a model. */
 function inputSpecsOf(model: ExportableModel, options: CommonExportOptions): { specs: TensorSpec[]; names: string[] } {

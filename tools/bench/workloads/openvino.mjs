@@ -5,25 +5,18 @@
  * packages/backend-openvino/temp; the native packages (koffi, onnxruntime-node) stay external and are
  * resolved from the packages that depend on them.
  */
-import { build } from 'esbuild'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { dirname, join } from 'node:path'
+import { bundleAndImport } from '../bundle.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const pkgs = join(here, '..', '..', '..', 'packages')
-const outfile = join(pkgs, 'backend-openvino', 'temp', 'bench', 'openvino-bench.cjs')
 const nativeFrom = { koffi: join(pkgs, 'backend-openvino', 'package.json'), 'onnxruntime-node': join(pkgs, 'backend-onnx', 'package.json') }
-await build({
-  entryPoints: [join(here, 'openvino-workloads.mjs')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  conditions: ['@kx/source'],
+const { main } = await bundleAndImport({
+  entry: join(here, 'openvino-workloads.mjs'),
+  outfile: join(pkgs, 'backend-openvino', 'temp', 'bench', 'openvino-bench.cjs'),
   plugins: [{
     name: 'native-externals',
     setup(b) {
@@ -39,10 +32,6 @@ await build({
       })
     },
   }],
-  define: { 'import.meta.url': '__bench_import_meta_url' },
-  banner: { js: `const __bench_import_meta_url = ${JSON.stringify(pathToFileURL(join(here, 'openvino-workloads.mjs')).href)};` },
-  logLevel: 'warning',
 })
-const { main } = await import(pathToFileURL(outfile).href)
 await main(process.argv.slice(2))
 process.exit(0)

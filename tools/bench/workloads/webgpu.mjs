@@ -5,27 +5,16 @@
  * device. Bundled with esbuild (kx from its TypeScript sources) into packages/backend-webgpu/temp, where the
  * native `webgpu` (Dawn) package resolves.
  */
-import { build } from 'esbuild'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { bundleAndImport } from '../bundle.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const outfile = join(here, '..', '..', '..', 'packages', 'backend-webgpu', 'temp', 'bench', 'webgpu-bench.cjs')
-await build({
-  entryPoints: [join(here, 'webgpu-workloads.mjs')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  conditions: ['@kx/source'],
+const { main } = await bundleAndImport({
+  entry: join(here, 'webgpu-workloads.mjs'),
+  outfile: join(here, '..', '..', '..', 'packages', 'backend-webgpu', 'temp', 'bench', 'webgpu-bench.cjs'),
   // Native addons stay external; @kx/keras (used by kx-models) reaches onnxruntime-node only lazily.
   external: ['webgpu', 'onnxruntime-node', 'openvino-node'],
-  define: { 'import.meta.url': '__bench_import_meta_url' },
-  banner: { js: `const __bench_import_meta_url = ${JSON.stringify(pathToFileURL(join(here, 'webgpu-workloads.mjs')).href)};` },
-  logLevel: 'warning',
 })
-const { main } = await import(pathToFileURL(outfile).href)
 await main(process.argv.slice(2))
 process.exit(0)

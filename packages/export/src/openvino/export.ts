@@ -3,7 +3,7 @@
  * to OpenVINO opsets and writes `model.xml` + `model.bin` (IR v11).
  */
 import { InvalidArgumentError, disposeGraph, fmt, type TensorSpec } from '@kx/core'
-import { traceModel, type ExportableModel } from '../onnx.js'
+import { traceModel, type CommonExportOptions, type ExportableModel } from '../onnx.js'
 import { lowerProgramToIR } from './lower.js'
 
 /**
@@ -14,21 +14,11 @@ import { lowerProgramToIR } from './lower.js'
  * const options: OpenVINOExportOptions = { format: 'openvino', dynamicBatch: false, batchSize: 8, path: 'out/model.xml' }
  * ```
  */
-export interface OpenVINOExportOptions {
-  /** Selects OpenVINO IR v11 (`model.xml` + `model.bin`). */
+export interface OpenVINOExportOptions extends CommonExportOptions {
+  /** Selects OpenVINO IR v11 (`model.xml` + `model.bin`); a dynamic batch dim is `-1` in the Parameter. */
   readonly format: 'openvino'
-  /** Keep the batch dimension dynamic (`-1` in the Parameter; default true). Otherwise it is `batchSize`. */
-  readonly dynamicBatch?: boolean
-  /** Batch size of a static-batch export (default 1). */
-  readonly batchSize?: number
   /** Writes `<name>.xml` here and `<name>.bin` beside it (Node only); must end with `.xml`. */
   readonly path?: string
-  /** Input specs for models without symbolic inputs (subclassed models); default: `model.inputs`. */
-  readonly inputSpecs?: readonly TensorSpec[]
-  /** Input names, the Parameters' tensor names (default: the model's input names). */
-  readonly inputNames?: readonly string[]
-  /** Output tensor names (default `output_0`, `output_1`, ...). */
-  readonly outputNames?: readonly string[]
 }
 
 /**
