@@ -90,7 +90,34 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
     backend.disposeData(v.dataId)
     return out
   }
+  const stridedSlice = original('StridedSlice')
+  /** StridedSlice above rank 4: one sliced axis per pass, on a rank-3 view `[before, axis, after]`. */
+  const stridedSliceAnyRank: KernelFn = ({ inputs, backend, attrs }) => {
+    const x = inputs['x']!
+    const masked = ['beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask'].some((k) => ((attrs[k] as number | undefined) ?? 0) !== 0)
+    if (x.shape.length <= 4 || masked) return stridedSlice({ inputs, backend, attrs })
+    const [begin, end, strides] = (['begin', 'end', 'strides'] as const).map((k) => attrs[k] as number[])
+    let cur = x
+    const shape = x.shape.slice()
+    shape.forEach((n, d) => {
+      if (begin![d] === 0 && end![d]! >= n && strides![d] === 1) return
+      const before = shape.slice(0, d).reduce((a, c) => a * c, 1)
+      const after = shape.slice(d + 1).reduce((a, c) => a * c, 1)
+      const r = reshape({ inputs: { x: cur }, backend, attrs: { shape: [before, n, after] } })
+      const sl = stridedSlice({ inputs: { x: r }, backend, attrs: { ...attrs, begin: [0, begin![d]!, 0], end: [before, end![d]!, after], strides: [1, strides![d]!, 1] } })
+      backend.disposeData(r.dataId)
+      if (cur !== x) backend.disposeData(cur.dataId)
+      shape[d] = sl.shape[1]!
+      cur = sl
+    })
+    if (cur === x) return stridedSlice({ inputs, backend, attrs })
+    const out = reshape({ inputs: { x: cur }, backend, attrs: { shape } })
+    backend.disposeData(cur.dataId)
+    return out
+  }
   const table: Record<string, KernelFn> = {
+    // NOTE: tfjs-webgpu's StridedSlice indexes a `vec5` above rank 4 (its shader fails, the output stays zeros).
+    StridedSlice: stridedSliceAnyRank,
     // NOTE: tfjs-webgpu's Reverse reshapes to 4-d and throws above rank 4 (3-d conv kernels are 5-d).
     Reverse: reverseAnyRank,
     // NOTE: tfjs-webgpu's PadProgram indexes a `vec5` above rank 4, which WGSL lacks: merge runs of unpadded

@@ -45,10 +45,7 @@ const KNOWN_GAPS: readonly OpsKnownGap[] = [
   { suite: 'numpy', op: 'arcsin', cases: ['arcsin/45'], reason: 'tfjs-webgpu\'s WGSL asin is off by up to ~2e-4 relative near ±0.65 (lavapipe)', issue: '#14' },
   { suite: 'numpy', op: 'arctan2', cases: ['arctan2/291', 'arctan2/294'], reason: 'special values: atan2(±0, ±0) and atan2 of infinities are off', issue: '#14' },
   { suite: 'numpy', op: 'angle', cases: ['angle/161'], reason: 'angle is atan2(imag, real): atan2(0, ±0) gives ±3π/4 instead of 0 / π', issue: '#14' },
-  ...(['max_pool_3d', 'max_pool_3d_same_cf'] as const).map((c): OpsKnownGap => ({ suite: 'nn', op: 'max_pool', cases: [c], reason: 'tfjs-webgpu\'s 3-D pooling (MaxPool3D) gives wrong values', issue: '#14' })),
-  { suite: 'nn', op: 'average_pool', cases: ['average_pool_3d'], reason: 'tfjs-webgpu\'s 3-D pooling (AvgPool3D) gives wrong values', issue: '#14' },
   { suite: 'nn', op: 'average_pool', cases: ['average_pool_3d_same_cf'], reason: 'tfjs-webgpu\'s AvgPool3D path needs OffscreenCanvas, which Node lacks', issue: '#14' },
-  { suite: 'nn', op: 'adaptive_max_pool', cases: ['adaptive_max_pool_1d'], reason: 'wrong values on tfjs-webgpu for 1-D adaptive windows (the 2-D cases pass)', issue: '#14' },
   ...FLOAT32_GOLDEN_GAPS,
 ]
 
