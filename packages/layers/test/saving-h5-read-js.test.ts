@@ -114,12 +114,15 @@ describe('jsfive HDF5 reader', () => {
     node(leaf, 0, firstSnod)
     // Every reference to the root B-tree (superblock scratch pad, root symbol table message) moves to the new root.
     for (let i = 0; i + 8 <= src.length; i++) if (dv.getBigUint64(i, true) === rootTree) dv.setBigUint64(i, BigInt(newRoot), true)
-    const t0 = performance.now()
+    // NOTE: no timing assertion: without the guard this open runs for minutes, so the test's own timeout fails it.
     expect(await openJsH5(out, 'hostile')).toBeUndefined()
-    expect(performance.now() - t0).toBeLessThan(2000)
-    // The untouched file still goes through jsfive.
-    expect(await openJsH5(src, 'mlp_sequential.h5')).toBeDefined()
-  })
+    // The untouched file still goes through jsfive and reads the same tree as through h5wasm.
+    const js = await openJsH5(src, 'mlp_sequential.h5')
+    const wasm = await WasmH5Reader.open(src, 'mlp_sequential.h5')
+    expect(js && dump(js)).toEqual(dump(wasm))
+    js?.close()
+    wasm.close()
+  }, 30_000)
 
   it('falls back on corrupt bytes instead of throwing an untyped error', async () => {
     expect(await openJsH5(new Uint8Array(100), 'zeros')).toBeUndefined()
