@@ -1,5 +1,5 @@
 /** @file `Dense`: `activation(x · kernel + bias)` over the last axis (Keras `keras.layers.Dense`), with optional LoRA. */
-import { InvalidArgumentError, fmt, type Dim, type Tensor, type Variable } from '@kx/core'
+import { InvalidArgumentError, fmt, type Dim, type FusedActivation, type Tensor, type Variable } from '@kx/core'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
@@ -7,7 +7,8 @@ import {
   LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
   type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
-import { add, tensordot } from '@kx/ops-numpy'
+import { matmulBiasAct } from '@kx/ops-nn'
+import { fusedActivationOf } from '../convolutional/conv.js'
 
 /** Options of `Dense` (Keras's arguments, camelCased). */
 export interface DenseArgs extends KernelBiasArgs {
@@ -39,6 +40,8 @@ export class Dense extends Layer {
   readonly units: number
   readonly activation: ActivationFn
   readonly useBias: boolean
+  /** The activation as ops-nn's fused `matmulBiasAct` names it, when it has one. */
+  private readonly fused: FusedActivation | null
   loraRank: number | null
   loraAlpha: number | null
   loraEnabled = false
@@ -57,6 +60,7 @@ export class Dense extends Layer {
     }
     this.units = args.units
     this.activation = getActivation(args.activation)
+    this.fused = fusedActivationOf(this.activation)
     this.useBias = args.useBias ?? true
     Object.assign(this, kernelBiasArgs(args))
     this.loraRank = args.loraRank ?? null
@@ -100,10 +104,11 @@ export class Dense extends Layer {
   }
 
   override call(inputs: unknown): Tensor {
-    let y = tensordot(inputs as Tensor, this.kernel, { axes: 1 })
-    if (this.bias) y = add(y, this.bias.value)
-    y = this.activation(y)
-    return y
+    // NOTE: matmulBiasAct runs a backend's fused kernel for inference and its decomposition under a gradient
+    // tape; activations it cannot fuse (softmax, gelu…) follow it.
+    const bias = this.bias ? this.bias.value : null
+    if (this.fused) return matmulBiasAct(inputs as Tensor, this.kernel, bias, { activation: this.fused })
+    return this.activation(matmulBiasAct(inputs as Tensor, this.kernel, bias))
   }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
