@@ -3,13 +3,14 @@
  * constraint / activation identifiers, serializing them back into Keras's config keys, tuple arguments (`padding`, `cropping`, `size`), and the kernel / bias
  * (and LoRA) weights and config keys of Dense, EinsumDense, the convolutions and the attention layers.
  */
-import { InvalidArgumentError, Tensor, fmt, imageDataFormat, type DType, type Variable } from '@kx/core'
+import { InvalidArgumentError, Tensor, fmt, imageDataFormat, type DType, type FusedActivation, type Variable } from '@kx/core'
 import type { Layer, LayerArgs } from '../engine/Layer.js'
 import { Initializer } from '../initializers/Initializer.js'
 import { getRequired, serializeArg, type InitializerFn, type InitializerIdentifier } from '../initializers/registry.js'
 import { get as getRegularizer, serializeOptional as serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js'
 import { get as getConstraint, serializeOptional as serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js'
 import { add, cast, matmul, multiply, reshape } from '@kx/ops-numpy'
+import { serialize as serializeActivation, type ActivationFn } from '../activations/activations.js'
 
 export type { InitializerIdentifier, RegularizerIdentifier, ConstraintIdentifier }
 
@@ -183,5 +184,17 @@ export function kernelBiasOf(f: KernelBiasFields): KernelBiasFields {
   return {
     kernelInitializer: f.kernelInitializer, biasInitializer: f.biasInitializer, kernelRegularizer: f.kernelRegularizer, biasRegularizer: f.biasRegularizer,
     activityRegularizer: f.activityRegularizer, kernelConstraint: f.kernelConstraint, biasConstraint: f.biasConstraint,
+  }
+}
+
+const FUSABLE = new Set<string>(['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'leaky_relu'])
+
+/** The name ops-nn's fused entry points (`convBiasAct`, `matmulBiasAct`) give a built-in activation, or null. @internal */
+export function fusedActivationOf(fn: ActivationFn): FusedActivation | null {
+  try {
+    const name = serializeActivation(fn)
+    return typeof name === 'string' && FUSABLE.has(name) ? (name as FusedActivation) : null
+  } catch {
+    return null
   }
 }

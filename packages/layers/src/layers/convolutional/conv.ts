@@ -10,7 +10,7 @@ import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import {
-  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, dataFormatArg, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, dataFormatArg, fusedActivationOf, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
   standardizeTuple, type BiasArgs, type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
 
@@ -40,18 +40,6 @@ export interface ConvArgs extends ConvCommonArgs, KernelBiasArgs {
   /** LoRA rank: when set, the kernel is frozen and a low-rank delta `(alpha / rank) · A · B` is trained. */
   readonly loraRank?: number | null
   readonly loraAlpha?: number | null
-}
-
-const FUSABLE = new Set<string>(['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'elu', 'leaky_relu'])
-
-/** The fused-kernel name of a built-in activation ops-nn can fuse, or null. @internal */
-export function fusedActivationOf(fn: ActivationFn): FusedActivation | null {
-  try {
-    const name = serializeActivation(fn)
-    return typeof name === 'string' && FUSABLE.has(name) ? (name as FusedActivation) : null
-  } catch {
-    return null
-  }
 }
 
 /** Validates the spatial tuple arguments every convolution shares; returns them standardized. @internal */

@@ -4,11 +4,10 @@ import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import {
-  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
+  LORA_CONSTRAINT_MESSAGE, addKernelAndBias, addLora, checkCanEnableLora, fusedActivationOf, kernelBiasArgs, kernelBiasConfig, loraConfig, loraKernel,
   type KernelBiasArgs, type KernelBiasFields,
 } from '../common.js'
 import { matmulBiasAct } from '@kx/ops-nn'
-import { fusedActivationOf } from '../convolutional/conv.js'
 
 /** Options of `Dense` (Keras's arguments, camelCased). */
 export interface DenseArgs extends KernelBiasArgs {
