@@ -9,7 +9,8 @@ import {
 } from '@kx/core'
 import {
   LazyGraphEngine, avalKey, encodeModel, lowerProgram, paramsKey,
-  type GraphExecutable, type GraphRuntime, type LazyEngineOptions, type LazyHandle, type PendingNode, type Program,
+  type GraphExecutable, type GraphRuntime, type LazyEngineOptions, type LazyHandle, type OnnxGraph, type OnnxModel,
+  type OnnxTensor, type PendingNode, type Program,
 } from '@kx/backend-onnx'
 import { OpenVINOError } from './runtime/capi.js'
 import type { OvModel, OvRuntime } from './runtime/model.js'
@@ -35,6 +36,42 @@ export interface EngineStats {
 /** Primitives always run on the host (bit-exact random streams: OpenVINO's uint32 arithmetic saturates). */
 export const HOST_PRIMS: ReadonlySet<string> = new Set(['random_bits', 'random_uniform', 'threefry2x32'])
 
+const INT64 = 7
+const int64s = (name: string, values: readonly number[]): OnnxTensor =>
+  ({ name, dataType: INT64, dims: [values.length], raw: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) })
+
+/**
+ * Rewrites every `Reshape(x, [])` (to rank 0) as `Squeeze(Reshape(x, [1]), [0])`, in subgraphs too.
+ *
+ * NOTE: OpenVINO's CPU plugin (2026.4) segfaults while compiling a MatMul of [1,K]·[K,1] whose result is
+ * reshaped to rank 0 (kx's 1-D · 1-D `matmul`: dot_general then reshape to []), even through a reshape to
+ * [1] first; Python's `openvino` crashes on the same ONNX model. A Squeeze to rank 0 compiles, and the
+ * reshape to [1] keeps the axis explicit when the input's dims are dynamic.
+ */
+export function squeezeScalarReshapes(model: OnnxModel): OnnxModel {
+  const graph = (g: OnnxGraph): OnnxGraph => {
+    const empty = new Set(g.initializers.filter((t) => t.dataType === INT64 && t.dims.length === 1 && t.dims[0] === 0).map((t) => t.name))
+    const taken = new Set([...g.initializers.map((t) => t.name), ...g.nodes.flatMap((n) => n.outputs), ...g.inputs.map((i) => i.name)])
+    const fresh = (base: string): string => { let n = base; for (let i = 0; taken.has(n); i++) n = `${base}_${i}`; taken.add(n); return n }
+    let one: string | undefined
+    let axis: string | undefined
+    const nodes = g.nodes.flatMap((n) => {
+      const withSubgraphs = n.attrs && Object.values(n.attrs).some((a) => typeof a === 'object' && a !== null && 'g' in a)
+        ? { ...n, attrs: Object.fromEntries(Object.entries(n.attrs).map(([k, a]) => [k, typeof a === 'object' && a !== null && 'g' in a ? { g: graph(a.g) } : a])) }
+        : n
+      if (n.opType !== 'Reshape' || (n.domain ?? '') !== '' || !empty.has(n.inputs[1] ?? '')) return [withSubgraphs]
+      one ??= fresh('kx_ov_shape_1')
+      axis ??= fresh('kx_ov_axis_0')
+      const flat = fresh(`${n.outputs[0]!}_flat`)
+      return [{ opType: 'Reshape', inputs: [n.inputs[0]!, one], outputs: [flat] }, { opType: 'Squeeze', inputs: [flat, axis], outputs: n.outputs }]
+    })
+    if (one === undefined) return nodes.every((n, i) => n === g.nodes[i]) ? g : { ...g, nodes }
+    return { ...g, nodes, initializers: [...g.initializers, int64s(one, [1]), int64s(axis!, [0])] }
+  }
+  const g = graph(model.graph)
+  return g === model.graph ? model : { ...model, graph: g }
+}
+
 /**
  * Compiles a program with OpenVINO. When OpenVINO refuses the whole program, each equation is tried
  * alone so the error names the primitive (`UnsupportedOpError`).
@@ -42,7 +79,7 @@ export const HOST_PRIMS: ReadonlySet<string> = new Set(['random_bits', 'random_u
 export function compileProgram(rt: OvRuntime, program: Program, opts: { opset: number; exactNaN: boolean }, probe: Map<string, string | null>): OvModel {
   const { model } = lowerProgram(program, { opset: opts.opset, exactNaN: opts.exactNaN, inexactIntDiv: true })
   try {
-    return rt.compile(encodeModel(model))
+    return rt.compile(encodeModel(squeezeScalarReshapes(model)))
   } catch (e) {
     if (!(e instanceof OpenVINOError)) throw e
     const avals = new Map<number, AbstractValue>()
@@ -61,7 +98,7 @@ export function compileProgram(rt: OvRuntime, program: Program, opts: { opset: n
             equations: [{ ...eq, inputs: ins.map((_, i) => i), outputs: eq.outputs.map((o, j) => ({ id: ins.length + j, aval: o.aval })) }],
             outputs: eq.outputs.map((_, j) => ({ id: ins.length + j })),
           }
-          rt.compile(encodeModel(lowerProgram(single, { opset: opts.opset, exactNaN: opts.exactNaN, inexactIntDiv: true }).model)).dispose()
+          rt.compile(encodeModel(squeezeScalarReshapes(lowerProgram(single, { opset: opts.opset, exactNaN: opts.exactNaN, inexactIntDiv: true }).model))).dispose()
         } catch (e2) { why = e2 instanceof Error ? e2.message : String(e2) }
         probe.set(key, why)
       }

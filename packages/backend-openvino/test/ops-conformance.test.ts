@@ -39,10 +39,6 @@ const KNOWN_GAPS: readonly OpsKnownGap[] = [
   nan('clip', ['clip/431'], 'clip(NaN) gives the bound: Max/Min drop NaN on the CPU plugin'),
   nan('greater', ['greater/363'], 'comparisons with NaN return true on the CPU plugin'),
   nan('greater_equal', ['greater_equal/371'], 'comparisons with NaN return true on the CPU plugin'),
-  {
-    suite: 'numpy', op: 'matmul', cases: ['matmul/3'], crashes: true,
-    reason: '1-D · 1-D (dot_general [1,3]·[3,1], then reshape to rank 0) with its inputs freed before the graph runs kills the process inside OpenVINO',
-  },
   ...FLOAT32_GOLDEN_GAPS,
 ]
 

@@ -182,6 +182,17 @@ describe.skipIf(why !== '')('OpenVINO IR export (kx binding)', () => {
     await roundTrip(new Model({ inputs: x, outputs: outs }), [{ shape: [6] }])
   })
 
+  it('a 1-D · 1-D dot to a rank-0 value (the CPU plugin crashes on MatMul → Reshape([]); kx emits Squeeze)', async () => {
+    const x = Input({ shape: [6] })
+    const dot1d = new Lambda({ function: (t: Tensor) => {
+      const row = lax.reshape(lax.slice(t, [0, 0], [1, 6], [1, 1]), [6])
+      const s = lax.dotGeneral(row, row, [[0], [0]])
+      return lax.mul(t, lax.broadcastInDim(s, t.shape as number[], []))
+    } })
+    const xml = await roundTrip(new Model({ inputs: x, outputs: dot1d.apply(x) as ReturnType<Dense['apply']> }), [{ shape: [6] }])
+    expect(xml).toContain('type="Squeeze"')
+  })
+
   it('float16 layers: f16 Consts converted in the graph, native f16 output; the binding refuses half ports', async () => {
     const model = new Sequential({ layers: [Input({ shape: [4, 4, 2] }), new Conv2D({ filters: 3, kernelSize: 2, dtype: 'mixed_float16' }), new Flatten(), new Dense({ units: 4, dtype: 'float16' })] })
     const { xml, bin } = await exportModel(model, { format: 'openvino' })

@@ -128,6 +128,8 @@ export function shapeVector(b: IrBuilder, dims: readonly DimRef[]): Port {
 export function reshape(b: IrBuilder, x: Port, dims: readonly DimRef[]): Port {
   const shape: Dim[] = dims.map((d) => (typeof d === 'number' ? (d < 0 ? null : d) : d[0].shape[d[1]] ?? null))
   if (shape.length === x.shape.length && shape.every((d, i) => d !== null && d === x.shape[i])) return x
+  // NOTE: OpenVINO 2026.4's CPU plugin segfaults compiling a MatMul reshaped straight to rank 0; Squeeze avoids it.
+  if (dims.length === 0) return b.op('Squeeze', [reshape(b, x, [1]), b.i64([0])], { dtype: x.dtype, shape: [] })
   return b.op('Reshape', [x, shapeVector(b, dims)], { dtype: x.dtype, shape }, { special_zero: false })
 }
 
