@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
- * `node tools/bench/bundle-size.mjs [--json] [--top 15]`: the bundle size of a browser app that loads a
- * model and predicts on WebGPU, written with `@kx/layers` + `@kx/backend-webgpu` (a `.keras` file, and the
- * TF.js `model.json` format) and with `@tensorflow/tfjs-layers` + `@tensorflow/tfjs-backend-webgpu` 4.22.0 — bundled by esbuild (minified ESM,
- * browser platform) and gzipped (level 9). Prints both sizes, their ratio and, from esbuild's metafile, the
- * biggest contributors to each bundle (input bytes kept after tree shaking, by package).
+ * `node tools/bench/bundle-size.mjs [--json] [--top 15] [--analyze]`: the bundle size of a browser app that
+ * loads a model and predicts on WebGPU, written with `@kx/layers` + `@kx/backend-webgpu` (the
+ * `@kx/layers/saving` entry with a `.keras` file and with the TF.js `model.json` format; the package root
+ * registering only the model's layers, or every layer) and with `@tensorflow/tfjs-layers` +
+ * `@tensorflow/tfjs-backend-webgpu` 4.22.0 — bundled by esbuild (minified ESM, browser platform, code
+ * splitting) and gzipped (level 9, chunk by chunk). Prints the sizes, the ratios and, from esbuild's
+ * metafile, the biggest contributors to each bundle (input bytes kept after tree shaking, by package;
+ * `--analyze`: by file, esbuild's `analyzeMetafile`).
  * kx is bundled from its TypeScript sources (`@kx/source` condition): the same code as `dist/`.
  */
-import { build } from 'esbuild'
+import { analyzeMetafile, build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,31 +22,35 @@ const root = join(here, '..', '..')
 const argv = process.argv.slice(2)
 const top = Number(argv[argv.indexOf('--top') + 1] || 15)
 
-/** The two apps: the same job (load a saved model from the page's folder, predict one batch, print it). */
+/**
+ * The apps: the same job (load a saved model, InputLayer → Dense, from the page's folder, predict one batch,
+ * print it). `lazy`: what the page's dynamic imports reach at run time, as package names or source paths
+ * (the WebGPU engine, which kx imports once an adapter exists; jsfive/fflate, which read `.keras` files;
+ * the layer modules the model's config names, which kx's loaders import on demand).
+ */
+const DENSE = 'layers/src/layers/core/Dense.ts'
 const APPS = {
-  'kx (@kx/layers + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', 'fflate'], code: `
+  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', 'fflate', DENSE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
-    import { registerBuiltinLayers, saving } from '@kx/layers'
+    import { loadModel } from '@kx/layers/saving'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
     registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 })
     await setBackend('webgpu')
-    registerBuiltinLayers()
-    const model = await saving.loadModel(new URL('model.keras', location.href))
+    const model = await loadModel(new URL('model.keras', location.href))
     const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
     console.log(await y.data())
   ` },
-  'kx, TF.js model format (same files as the tfjs app)': { lazy: ['@tensorflow/tfjs-backend-webgpu'], code: `
+  'kx, TF.js model format (same files as the tfjs app)': { lazy: ['@tensorflow/tfjs-backend-webgpu', DENSE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
-    import { registerBuiltinLayers, saving } from '@kx/layers'
+    import { loadLayersModel } from '@kx/layers/saving'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
     registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 })
     await setBackend('webgpu')
-    registerBuiltinLayers()
-    const model = await saving.loadLayersModel(new URL('model.json', location.href))
+    const model = await loadLayersModel(new URL('model.json', location.href))
     const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
     console.log(await y.data())
   ` },
-  'kx, TF.js model format, registering only its layers (InputLayer, Sequential, Dense)': { lazy: ['@tensorflow/tfjs-backend-webgpu'], code: `
+  'kx, package root, registering only its layers (InputLayer, Sequential, Dense), TF.js format': { lazy: ['@tensorflow/tfjs-backend-webgpu'], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { Dense, InputLayer, Sequential, layerRegistry, saving } from '@kx/layers'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
@@ -53,6 +60,17 @@ const APPS = {
     layerRegistry.register(Sequential, 'Sequential')
     layerRegistry.register(Dense, 'Dense')
     const model = await saving.loadLayersModel(new URL('model.json', location.href))
+    const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
+    console.log(await y.data())
+  ` },
+  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', 'fflate'], code: `
+    import { registerBackend, setBackend, tensor } from '@kx/core'
+    import { registerBuiltinLayers, saving } from '@kx/layers'
+    import { createWebGPUBackend } from '@kx/backend-webgpu'
+    registerBackend('webgpu', () => createWebGPUBackend(), { priority: 3 })
+    await setBackend('webgpu')
+    registerBuiltinLayers()
+    const model = await saving.loadModel(new URL('model.keras', location.href))
     const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
     console.log(await y.data())
   ` },
@@ -102,14 +120,15 @@ async function measure(name, { code, lazy }, dir) {
   const files = new Map(result.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => [key(f), f]))
   const size = (ks) => [...ks].map((k) => files.get(k).contents).reduce((a, c) => ({ min: a.min + c.length, gzip: a.gzip + gzipSync(c, { level: 9 }).length }), { min: 0, gzip: 0 })
   const packagesIn = (k) => new Set(Object.keys(outputs[k].inputs).map(packageOf))
-  const entryKey = [...files.keys()].find((k) => outputs[k].entryPoint)
+  const reaches = (k, what) => (/\.[cm]?[jt]s$/.test(what) ? Object.keys(outputs[k].inputs).some((p) => p.endsWith(what)) : packagesIn(k).has(what))
+  const entryKey = [...files.keys()].find((k) => outputs[k].entryPoint?.endsWith(entry.slice(dir.length + 1)))
   const loaded = new Set()
   const visit = (k) => {
     if (loaded.has(k)) return
     loaded.add(k)
     for (const imp of outputs[k].imports) {
       if (!files.has(imp.path)) continue
-      if (imp.kind !== 'dynamic-import' || lazy.some((p) => packagesIn(imp.path).has(p))) visit(imp.path)
+      if (imp.kind !== 'dynamic-import' || lazy.some((p) => reaches(imp.path, p))) visit(imp.path)
     }
   }
   visit(entryKey)
@@ -117,7 +136,11 @@ async function measure(name, { code, lazy }, dir) {
   for (const k of loaded) {
     for (const [path, { bytesInOutput }] of Object.entries(outputs[k].inputs)) byPackage.set(packageOf(path), (byPackage.get(packageOf(path)) ?? 0) + bytesInOutput)
   }
-  return { name, loaded: size(loaded), all: size(files.keys()), chunks: [loaded.size, files.size], top: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top) }
+  // `--analyze`: esbuild's per-file breakdown of the loaded chunks (bytes of each input kept in the output).
+  const analysis = argv.includes('--analyze')
+    ? await analyzeMetafile({ ...result.metafile, outputs: Object.fromEntries([...loaded].map((k) => [k, outputs[k]])) })
+    : undefined
+  return { name, loaded: size(loaded), all: size(files.keys()), chunks: [loaded.size, files.size], top: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top), analysis }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kx-bundle-size-'))
@@ -133,11 +156,13 @@ try {
       console.log(`  loaded to run (${r.chunks[0]} of ${r.chunks[1]} chunks): ${kb(r.loaded.min)} min, ${kb(r.loaded.gzip)} gzip; all chunks: ${kb(r.all.min)} min, ${kb(r.all.gzip)} gzip`)
       console.log('  biggest contributors to what is loaded (minified bytes):')
       for (const [p, b] of r.top) console.log(`    ${kb(b).padStart(10)}  ${p}`)
+      if (r.analysis) console.log(r.analysis)
     }
-    const [kx, kxJson, kxFew, tfjs] = results
+    const [kx, kxJson, kxFew, kxAll, tfjs] = results
     console.log('\n| app | loaded to run: min | gzip | all chunks: gzip |\n|---|---|---|---|')
     for (const r of results) console.log(`| ${r.name} | ${kb(r.loaded.min)} | ${kb(r.loaded.gzip)} | ${kb(r.all.gzip)} |`)
-    console.log(`\nkx ÷ tfjs (loaded, gzip): .keras app ${(kx.loaded.gzip / tfjs.loaded.gzip).toFixed(2)}, TF.js-format app ${(kxJson.loaded.gzip / tfjs.loaded.gzip).toFixed(2)}, registering only its layers ${(kxFew.loaded.gzip / tfjs.loaded.gzip).toFixed(2)}`)
+    const ratio = (r) => (r.loaded.gzip / tfjs.loaded.gzip).toFixed(2)
+    console.log(`\nkx ÷ tfjs (loaded, gzip): .keras app ${ratio(kx)}, TF.js-format app ${ratio(kxJson)}, root registering only its layers ${ratio(kxFew)}, root with every layer ${ratio(kxAll)}`)
   }
 } finally {
   rmSync(dir, { recursive: true, force: true })

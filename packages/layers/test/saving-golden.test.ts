@@ -11,6 +11,7 @@ import { KxError, tensor, type DType, type Tensor } from '@kx/core'
 import { Layer, layerRegistry } from '../src/index.js'
 import { registerBuiltinLayers } from '../src/layers/builtins.js'
 import { loadModel, loadWeights, modelFromJson, memoryFiles, saveModel, KerasFileEditor, planSave } from '../src/saving/index.js'
+import { namedValuesOf } from '../src/saving/stateWalk.js'
 
 const ROOT = join(__dirname, 'golden', 'saving')
 interface Arr { dtype: string; shape: number[]; data: (number | string)[] }
@@ -34,28 +35,33 @@ function requireClasses(c: Case): void {
   expect(missing, `layer classes not in the layer zoo yet: ${missing.join(', ')}`).toEqual([])
 }
 
-async function check(model: Layer, c: Case, what: string): Promise<void> {
+async function check(model: Layer, c: Case, what: string, skip: readonly number[] = []): Promise<void> {
   const ins = c.inputs.map(inputOf)
   const out = model.apply((ins.length === 1 ? ins[0] : ins) as Tensor, { training: false }) as Tensor | Tensor[]
   const outs = Array.isArray(out) ? out : [out]
   expect(outs.length).toBe(c.outputs.length)
   for (let k = 0; k < outs.length; k++) {
+    if (skip.includes(k)) continue
     expect(outs[k]!.shape, `${what}: output ${k} shape`).toEqual(c.outputs[k]!.shape)
     const got = await outs[k]!.data()
+    // Integer outputs (lookups, hashes) must be exact.
+    const tol = /int/.test(c.outputs[k]!.dtype) ? 0 : c.tolerance
     c.outputs[k]!.data.forEach((w, i) => {
       const d = Math.abs(Number(got[i]) - Number(w))
-      if (!(d <= c.tolerance * (1 + Math.abs(Number(w))))) expect.fail(`${what}: output ${k}[${i}] = ${got[i]}, Keras ${w} (tolerance ${c.tolerance})`)
+      if (!(d <= tol * (1 + Math.abs(Number(w))))) expect.fail(`${what}: output ${k}[${i}] = ${got[i]}, Keras ${w} (tolerance ${tol})`)
     })
   }
 }
 
+/** Keras files kx cannot load yet, with the typed error they give today (none at the moment). */
+const KNOWN_GAPS: Record<string, RegExp> = {}
+
 /**
- * Keras files kx cannot load yet, with the typed error they give today: string `Input`s (the text
- * layers inside a Functional model).
+ * Outputs that depend on state Keras keeps only in a `.keras` archive's `assets/` (adapted
+ * vocabularies: text_layers' `text_vectorization` and `string_lookup_2`): `save_weights` and
+ * `to_json()` do not carry it, so the weights-only paths check the other outputs.
  */
-const KNOWN_GAPS: Record<string, RegExp> = {
-  text_layers: /Unknown dtype in DTypePolicy[\s\S]*"string"/,
-}
+const ASSET_OUTPUTS: Record<string, readonly number[]> = { text_layers: [4, 6] }
 
 for (const [sub, script] of SETS) {
   const DIR = join(ROOT, sub)
@@ -78,7 +84,8 @@ for (const [sub, script] of SETS) {
           requireClasses(c)
           const model = await loadModel(bytes(c.files['keras']!))
           await check(model, c, `${name}.keras`)
-          const planned = new Set(planSave(model).flatMap((e) => e.variables.map((_, i) => `${e.path ? `${e.path}/` : ''}vars/${i}`)))
+          // Variables are stored by index, named values (a tf_idf lookup's idf_weights) by name.
+          const planned = new Set(planSave(model).flatMap((e) => [...e.variables.map((_, i) => i), ...Object.keys(namedValuesOf(e.owner) ?? {})].map((k) => `${e.path ? `${e.path}/` : ''}vars/${k}`)))
           const stored = c.weights.map((w) => w.path).filter((p) => !p.startsWith('optimizer/'))
           expect(stored.filter((p) => !planned.has(p)), 'stored variables kx does not load').toEqual([])
           const ed = await KerasFileEditor.open(bytes(c.files['keras']!))
@@ -97,7 +104,7 @@ for (const [sub, script] of SETS) {
             requireClasses(c)
             const model = c.files['json'] ? modelFromJson(readFileSync(join(DIR, c.files['json']), 'utf8')) : await loadModel(bytes(c.files['keras']!))
             await loadWeights(model, bytes(c.files['weights']!))
-            await check(model, c, `${name}.weights.h5`)
+            await check(model, c, `${name}.weights.h5`, ASSET_OUTPUTS[name])
           })
         }
         if (c.files['legacy_h5']) {
@@ -111,7 +118,7 @@ for (const [sub, script] of SETS) {
             requireClasses(c)
             const model = modelFromJson(readFileSync(join(DIR, c.files['json']!), 'utf8'))
             await loadWeights(model, bytes(c.files['keras']!))
-            await check(model, c, `${name}.json`)
+            await check(model, c, `${name}.json`, ASSET_OUTPUTS[name])
           })
         }
         if (c.files['sharded']) {

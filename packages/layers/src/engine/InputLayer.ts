@@ -3,6 +3,7 @@ import { InvalidArgumentError, KerasTensor, fmt, type DType, type Dim } from '@k
 import { Layer, type LayerArgs } from './Layer.js'
 import { Node, type KerasHistory } from './Node.js'
 import { uniqueName } from './naming.js'
+import { stringKerasTensor } from './strings.js'
 
 /** Options of `Input` / `InputLayer` (Keras `keras.Input`). */
 export interface InputArgs {
@@ -11,7 +12,8 @@ export interface InputArgs {
   readonly batchSize?: number
   /** Full shape including batch (alternative to `shape`). */
   readonly batchShape?: readonly Dim[]
-  readonly dtype?: DType
+  /** A numeric dtype, or `'string'` for string data (nested JS arrays of strings or a `StringArray`). */
+  readonly dtype?: DType | 'string'
   readonly name?: string
   readonly sparse?: boolean
   readonly optional?: boolean
@@ -21,7 +23,8 @@ export interface InputArgs {
 export class InputLayer extends Layer {
   static readonly className = 'InputLayer'
   readonly batchShape: readonly Dim[]
-  readonly inputDtype: DType
+  /** The input's dtype: a numeric dtype or `'string'`. */
+  readonly inputDtype: DType | 'string'
   readonly optional: boolean
   /** The KerasTensor this layer produces. */
   readonly output: KerasTensor
@@ -30,12 +33,14 @@ export class InputLayer extends Layer {
     const batchShape = args.batchShape ?? args.batchInputShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : undefined)
     if (!batchShape) throw new InvalidArgumentError(`InputLayer needs \`shape\` or \`batchShape\`. Received: shape=${fmt(args.shape)}`)
     if (args.sparse) throw new InvalidArgumentError('Sparse inputs are not supported by kx. Received: sparse=true')
-    super({ name: args.name ?? uniqueName('input_layer'), ...(args.dtype ? { dtype: args.dtype } : {}) })
+    // NOTE: like Keras's InputLayer, "string" is the input's dtype only; the layer keeps the global float policy.
+    const numeric = args.dtype === 'string' ? undefined : args.dtype
+    super({ name: args.name ?? uniqueName('input_layer'), ...(numeric ? { dtype: numeric } : {}) })
     this.batchShape = batchShape.slice()
-    this.inputDtype = args.dtype ?? this.computeDtype
+    this.inputDtype = args.dtype === 'string' ? 'string' : (numeric ?? this.computeDtype)
     this.optional = args.optional ?? false
     this.built = true
-    this.output = new KerasTensor(this.batchShape, this.inputDtype, null, this.name)
+    this.output = this.inputDtype === 'string' ? stringKerasTensor(this.batchShape, this.name) : new KerasTensor(this.batchShape, this.inputDtype, null, this.name)
     const node = new Node(this, [], {}, [], [this.output])
     this.inboundNodes.push(node)
     this.output.kerasHistory = { layer: this, nodeIndex: 0, tensorIndex: 0 } satisfies KerasHistory
@@ -58,6 +63,7 @@ export class InputLayer extends Layer {
  * @example
  * ```ts
  * const x = Input({ shape: [784] }) // KerasTensor [null, 784]
+ * const text = Input({ shape: [], dtype: 'string' }) // string data, for TextVectorization & co.
  * ```
  */
 export function Input(args: InputArgs): KerasTensor {

@@ -10,6 +10,7 @@ import { Node, type KerasHistory } from './Node.js'
 import { currentTraining, getKerasMask, inCallContext, setKerasMask, withCallContext } from './context.js'
 import { getRegularizerHooks } from './hooks.js'
 import type { Regularizer, RegularizerIdentifier } from '../regularizers/regularizers.js'
+import { StringArray, isStringValue, stringInputError } from './strings.js'
 
 /** Constructor options shared by all layers (camelCased Keras arguments). */
 export interface LayerArgs {
@@ -59,6 +60,8 @@ export interface StatelessCallOptions extends CallOptions {
 export type ShapeLike = readonly Dim[] | readonly (readonly Dim[])[] | { readonly [k: string]: readonly Dim[] }
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor
+// NOTE: a call's leaves are tensors or, on the string edges of a Functional graph, StringArrays.
+const isCallLeaf = (v: unknown): v is Tensor | StringArray => v instanceof Tensor || v instanceof StringArray
 
 /** Losses recorded so far by any layer (lets `clearLosses` skip walking a tree that has none). */
 let lossesAdded = 0
@@ -112,6 +115,12 @@ export class Layer {
     else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape]
     else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim]
   }
+
+  /**
+   * Whether the layer takes string data (`dtype: 'string'` KerasTensors and `StringArray`s): true for
+   * the string preprocessing layers, which override it; any other layer rejects strings with a DTypeError.
+   */
+  get takesStrings(): boolean { return false }
 
   /** Keras's class name used in configs (the JS class name). */
   get className(): string { return (this.constructor as { className?: string }).className ?? this.constructor.name }
@@ -226,11 +235,12 @@ export class Layer {
    * `KerasTensor` inputs — records a node of the Functional graph.
    */
   apply(inputs: unknown, options: CallOptions = {}): any {
-    const [flat, def] = treeFlatten(inputs, isTensor)
+    const [flat, def] = treeFlatten(inputs, isCallLeaf)
     if (flat.length === 0) throw new InvalidArgumentError(`Layer "${this.name}" must be called on tensors. Received: inputs=${fmt(inputs)}`)
+    if (!this.takesStrings) { const s = flat.find(isStringValue); if (s) throw stringInputError(this, s.shape) }
     this.checkInputSpec(flat)
     this.maybeBuild(inputs)
-    const castFlat = this.autocast ? flat.map((t) => (isFloat(t.dtype) && t.dtype !== this.computeDtype && isFloat(this.computeDtype) ? lax.convertElementType(t, this.computeDtype) : t)) : flat
+    const castFlat = this.autocast ? flat.map((t) => (t instanceof Tensor && isFloat(t.dtype) && t.dtype !== this.computeDtype && isFloat(this.computeDtype) ? lax.convertElementType(t, this.computeDtype) : t)) : flat
     const callInputs = treeUnflatten(def, castFlat)
     let mask = options.mask
     if (mask === undefined) {
@@ -267,13 +277,13 @@ export class Layer {
   /** @internal Builds the layer from its first inputs' shapes. */
   maybeBuild(inputs: unknown): void {
     if (this.built) return
-    const shapes = treeMapTensors(inputs, (t) => (t.isSymbolic ? (t as KerasTensor).symbolicShape.slice() : t.shape.slice()))
+    const shapes = treeMapTensors(inputs, (t) => (t instanceof KerasTensor ? t.symbolicShape.slice() : t.shape.slice()))
     this.buildShapes = shapes
     this.build(shapes as ShapeLike)
     this.built = true
   }
 
-  private checkInputSpec(flat: readonly Tensor[]): void {
+  private checkInputSpec(flat: readonly { readonly shape: readonly (number | null)[] }[]): void {
     if (!this.inputSpec) return
     const specs = Array.isArray(this.inputSpec) ? this.inputSpec : [this.inputSpec]
     if (Array.isArray(this.inputSpec) && specs.length !== flat.length) {
@@ -282,13 +292,13 @@ export class Layer {
     specs.forEach((s, i) => { if (flat[i]) assertInputCompatibility(s as InputSpec, flat[i]!.shape as readonly Dim[], this.name, i) })
   }
 
-  private recordNode(inputs: unknown, flat: readonly Tensor[], outputs: unknown, options: CallOptions): void {
+  private recordNode(inputs: unknown, flat: readonly (Tensor | StringArray)[], outputs: unknown, options: CallOptions): void {
     const [outs] = treeFlatten(outputs, isTensor)
     const kwargs: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(options)) if (k !== 'training' && v !== undefined && k !== 'mask') kwargs[k] = v
     // Tensors passed as options (initialState, attentionMask…) are graph inputs of the node too.
     const [kwTensors] = treeFlatten(kwargs, isTensor)
-    const kts = [...flat, ...kwTensors].filter((t): t is KerasTensor => t.isSymbolic)
+    const kts = [...flat, ...kwTensors].filter((t): t is KerasTensor => t instanceof KerasTensor)
     const node = new Node(this, inputs, kwargs, kts, outs as KerasTensor[])
     const nodeIndex = this.inboundNodes.length
     this.inboundNodes.push(node)
@@ -500,8 +510,8 @@ export function configToArgs(config: Record<string, unknown>): Record<string, un
   return out
 }
 
-function treeMapTensors(value: unknown, fn: (t: Tensor) => unknown): unknown {
-  const [leaves, def] = treeFlatten(value, isTensor)
+function treeMapTensors(value: unknown, fn: (t: Tensor | StringArray) => unknown): unknown {
+  const [leaves, def] = treeFlatten(value, isCallLeaf)
   return treeUnflatten(def, leaves.map(fn))
 }
 

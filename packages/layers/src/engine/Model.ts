@@ -3,12 +3,13 @@
  * (`@kx/trainers`), so layers never imports trainers. Model and Functional share a file because
  * `new Model({inputs, outputs})` returns a Functional, as in Keras.
  */
-import { InvalidArgumentError, KerasTensor, Tensor, treeFlatten, treeUnflatten, fmt, type TreeDef } from '@kx/core'
+import { InvalidArgumentError, KerasTensor, NotImplementedError, Tensor, isTracing, treeFlatten, treeUnflatten, fmt, type TreeDef } from '@kx/core'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from './Layer.js'
 import { InputLayer } from './InputLayer.js'
 import { type KerasHistory, type Node, historyOf } from './Node.js'
 import { formatSummary, type SummaryOptions } from './summary.js'
 import { serializeModelHook } from './hooks.js'
+import { StringArray, isStringValue, predictWithStrings, toInputValue } from './strings.js'
 import type { SaveModelOptions, SaveWeightsOptions, LoadWeightsOptions } from '../saving/saveModel.js'
 import type { SaveTarget, LoadSource } from '../saving/io.js'
 
@@ -182,11 +183,16 @@ export class Model extends Layer {
   }
 
   compile(options: Record<string, unknown> = {}): void { needTrainer('compile').compile(this, options) }
-  fit(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('fit').fit(this, x, y, options) }
-  evaluate(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('evaluate').evaluate(this, x, y, options) }
+  fit(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return this.noStrings('fit') ?? needTrainer('fit').fit(this, x, y, options) }
+  evaluate(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return this.noStrings('evaluate') ?? needTrainer('evaluate').evaluate(this, x, y, options) }
   predict(x: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('predict').predict(this, x, options) }
-  trainOnBatch(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('trainOnBatch').trainOnBatch(this, x, y, options) }
-  testOnBatch(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return needTrainer('testOnBatch').testOnBatch(this, x, y, options) }
+  trainOnBatch(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return this.noStrings('trainOnBatch') ?? needTrainer('trainOnBatch').trainOnBatch(this, x, y, options) }
+  testOnBatch(x: unknown, y?: unknown, options?: Record<string, unknown>): Promise<unknown> { return this.noStrings('testOnBatch') ?? needTrainer('testOnBatch').testOnBatch(this, x, y, options) }
+  /** A rejection for the trainer's methods on a model with string inputs (its steps run on tensors only), or undefined. */
+  private noStrings(method: string): Promise<never> | undefined {
+    if (!this.takesStrings) return undefined
+    return Promise.reject(new NotImplementedError(`Model.${method}() of model "${this.name}", which has string inputs, is not supported: training steps run on tensors. Map the strings to numbers first (run the string layers on the data, or a separate preprocessing model with \`predict\`), then ${method} a model on the numbers.`))
+  }
   predictOnBatch(x: unknown): Promise<unknown> { return needTrainer('predictOnBatch').predictOnBatch(this, x) }
   computeLoss(args: Record<string, unknown>): Tensor { return needTrainer('computeLoss').computeLoss(this, args) }
   computeMetrics(args: Record<string, unknown>): Record<string, unknown> { return needTrainer('computeMetrics').computeMetrics(this, args) }
@@ -210,6 +216,7 @@ export class Functional extends Model {
   /** @internal */ readonly outputStructure: TreeDef
   /** @internal Nodes in execution order (inputs first). */ readonly nodes: readonly Node[]
   private readonly _layers: Layer[]
+  private readonly _stringInputs: boolean
 
   constructor(args: ModelArgs & { inputs: unknown; outputs: unknown }) {
     super({ ...args, inputs: undefined, outputs: undefined })
@@ -226,12 +233,12 @@ export class Functional extends Model {
       }
     }
     this.inputs = ins as KerasTensor[]
+    this._stringInputs = this.inputs.some(isStringValue)
     this.outputs = outs as KerasTensor[]
     this.inputStructure = inDef
     this.outputStructure = outDef
     this.nodes = topologicalNodes(this.outputs, new Set(this.inputs))
-    const layers: Layer[] = []
-    for (const n of this.nodes) if (!layers.includes(n.layer)) layers.push(n.layer)
+    const layers = kerasLayerOrder(this.inputs, this.outputs)
     this._layers = layers
     const names = new Set<string>()
     for (const l of layers) {
@@ -241,22 +248,54 @@ export class Functional extends Model {
     this.built = true
   }
 
+  /** True when an input has dtype `'string'`: the model then runs eagerly, with host strings on those edges. */
+  get hasStringInputs(): boolean { return this._stringInputs }
+  override get takesStrings(): boolean { return this.hasStringInputs }
+
   /** Every layer of the graph, inputs first (Keras `model.layers`). */
   override get layers(): Layer[] { return this._layers.slice() }
   override trackedLayers(): Layer[] { return this._layers.filter((l) => !(l instanceof InputLayer)) }
 
   override build(): void { this.built = true }
 
+  /** Calls the model; string inputs may be nested JS arrays of strings (converted to StringArrays first). */
+  override apply(inputs: unknown, options: CallOptions = {}): any {
+    return super.apply(this.hasStringInputs ? treeUnflatten(this.inputStructure, this.stringInputLeaves(inputs)) : inputs, options)
+  }
+
+  /** @internal The model's input values in `inputs` order, string inputs as StringArrays (checked against the specs). */
+  stringInputLeaves(inputs: unknown): unknown[] {
+    const leaves = flattenAs(this.inputStructure, inputs)
+    if (!leaves || leaves.length !== this.inputs.length) {
+      throw new InvalidArgumentError(`Model "${this.name}" has string inputs: pass its ${this.inputs.length} input(s) in the structure of \`model.inputs\` (a list for a list). Received: inputs=${fmt(inputs)}`)
+    }
+    return leaves.map((v, i) => toInputValue(v, this.inputs[i]!, this.name))
+  }
+
+  /**
+   * Keras `predict`. A model with string inputs predicts here, eagerly in batches of `batchSize` (its
+   * string layers compute on the host, which the trainer's compiled steps cannot); others use the trainer.
+   */
+  override predict(x: unknown, options: Record<string, unknown> = {}): Promise<unknown> {
+    return this.hasStringInputs ? predictWithStrings(this, x, options) : super.predict(x, options)
+  }
+  override predictOnBatch(x: unknown): Promise<unknown> {
+    return this.hasStringInputs ? predictWithStrings(this, x, { batchSize: Number.MAX_SAFE_INTEGER }) : super.predictOnBatch(x)
+  }
+
   override call(inputs: unknown, options: CallOptions = {}): unknown {
-    const [flat] = treeFlatten(inputs, isTensor)
+    if (this.hasStringInputs && isTracing()) {
+      throw new NotImplementedError(`Model "${this.name}" has string inputs, which run on the host: it cannot be traced (jit, export). Run it eagerly (\`apply\`, \`predict\`), or split the string preprocessing into its own model.`)
+    }
+    const flat = this.hasStringInputs ? this.stringInputLeaves(inputs) as (Tensor | StringArray)[] : treeFlatten(inputs, isTensor)[0]
     if (flat.length !== this.inputs.length) {
       throw new InvalidArgumentError(`Model "${this.name}" expects ${this.inputs.length} input(s), but it received ${flat.length} input tensors. Received: inputs=${fmt(flat.map((t) => t.shape))}`)
     }
-    const values = new Map<number, Tensor>()
+    const values = new Map<number, Tensor | StringArray>()
     this.inputs.forEach((kt, i) => values.set(kt.id, castInput(flat[i]!, kt)))
     for (const node of this.nodes) {
       if (node.isInput) continue
-      const valueOf = (kt: KerasTensor): Tensor => {
+      const valueOf = (kt: KerasTensor): Tensor | StringArray => {
         const v = values.get(kt.id)
         if (!v) throw new InvalidArgumentError(`Graph disconnected: cannot obtain the value of tensor ${kt.name ?? kt.id} for layer "${node.layer.name}".`)
         return v
@@ -281,7 +320,7 @@ export class Functional extends Model {
   }
 }
 
-function castInput(t: Tensor, spec: KerasTensor): Tensor {
+function castInput<T extends Tensor | StringArray>(t: T, spec: KerasTensor): T {
   const s = spec.symbolicShape
   if (t.shape.length !== s.length || s.some((d, i) => d !== null && d !== t.shape[i])) {
     throw new InvalidArgumentError(`Input "${spec.name}" is incompatible with the model: expected shape ${fmt(s)}, but received input with shape ${fmt(t.shape)}.`)
@@ -289,10 +328,67 @@ function castInput(t: Tensor, spec: KerasTensor): Tensor {
   return t
 }
 
+/** The leaves of `value` where `def` has leaves (whatever they are), or undefined when the structures differ. */
+function flattenAs(def: TreeDef, value: unknown): unknown[] | undefined {
+  if (def.kind === 'leaf') return [value]
+  if (def.kind === 'none') return value === null || value === undefined ? [] : undefined
+  if (def.kind === 'array') {
+    if (!Array.isArray(value) || value.length !== def.children.length) return undefined
+    const out: unknown[] = []
+    for (let i = 0; i < value.length; i++) { const l = flattenAs(def.children[i]!, value[i]); if (!l) return undefined; out.push(...l) }
+    return out
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const out: unknown[] = []
+  for (let i = 0; i < def.keys.length; i++) {
+    if (!Object.prototype.hasOwnProperty.call(value, def.keys[i]!)) return undefined
+    const l = flattenAs(def.children[i]!, (value as Record<string, unknown>)[def.keys[i]!])
+    if (!l) return undefined
+    out.push(...l)
+  }
+  return out
+}
+
 /** Replaces every KerasTensor in a nested structure. */
-export function mapKerasTensors(value: unknown, fn: (kt: KerasTensor) => Tensor): unknown {
+export function mapKerasTensors(value: unknown, fn: (kt: KerasTensor) => unknown): unknown {
   const [leaves, def] = treeFlatten(value, isTensor)
   return treeUnflatten(def, leaves.map((t) => (t instanceof KerasTensor ? fn(t) : t)))
+}
+
+/**
+ * The layers of a graph in Keras's `model.layers` order (`map_graph`): by depth (the longest path to an
+ * output) from the inputs down, ties by first visit in a depth-first walk from the outputs. The order
+ * fixes weight order and the class-numbered paths of saved weights, so it must be Keras's.
+ */
+function kerasLayerOrder(inputs: readonly KerasTensor[], outputs: readonly KerasTensor[]): Layer[] {
+  const index = new Map<Layer, number>()
+  const postOrder: Node[] = []
+  const done = new Set<Node>()
+  const visit = (t: KerasTensor): void => {
+    const h = historyOf(t)!
+    const node = h.layer.inboundNodes[h.nodeIndex]!
+    if (done.has(node)) return
+    if (!index.has(h.layer)) index.set(h.layer, index.size)
+    for (const x of node.inputTensors) visit(x)
+    done.add(node)
+    postOrder.push(node)
+  }
+  for (const o of outputs) visit(o)
+  const nodeDepth = new Map<Node, number>()
+  const layerDepth = new Map<Layer, number>()
+  for (let i = postOrder.length - 1; i >= 0; i--) {
+    const node = postOrder[i]!
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0)
+    layerDepth.set(node.layer, depth)
+    nodeDepth.set(node, depth)
+    for (const p of node.parentNodes()) nodeDepth.set(p, Math.max(depth + 1, nodeDepth.get(p) ?? 0))
+  }
+  // An input no output depends on still is a layer of the model (depth 0, first among its depth).
+  for (const t of inputs) {
+    const l = historyOf(t)!.layer
+    if (!layerDepth.has(l)) { layerDepth.set(l, 0); index.set(l, -1) }
+  }
+  return [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b)! - layerDepth.get(a)!) || (index.get(a)! - index.get(b)!))
 }
 
 /** Nodes reachable backwards from `outputs`, in an order where producers come first (DFS post-order). */

@@ -94,6 +94,22 @@ export class Sequential extends Model {
     this.built = true
   }
 
+  /** True when the stack starts with a `dtype: 'string'` Input: it then runs eagerly with host strings. */
+  override get takesStrings(): boolean { return this._functional?.hasStringInputs ?? false }
+
+  /** Calls the stack; a string input may be a nested JS array of strings. */
+  override apply(inputs: unknown, options: CallOptions = {}): any {
+    return super.apply(this.takesStrings ? this._functional!.stringInputLeaves(inputs)[0] : inputs, options)
+  }
+
+  /** Keras `predict`; a stack with a string input predicts eagerly (see `Functional.predict`). */
+  override predict(x: unknown, options: Record<string, unknown> = {}): Promise<unknown> {
+    return this.takesStrings ? this._functional!.predict(x, options) : super.predict(x, options)
+  }
+  override predictOnBatch(x: unknown): Promise<unknown> {
+    return this.takesStrings ? this._functional!.predictOnBatch(x) : super.predictOnBatch(x)
+  }
+
   override call(inputs: unknown, options: CallOptions = {}): unknown {
     if (this._functional) return this._functional.call(inputs, options)
     let x = inputs

@@ -1,26 +1,23 @@
 /** @file Registers the recurrent and attention layers for deserialization under Keras's class names and aliases (called from `registerBuiltinLayers`). */
-import { layerRegistry, type Deserializable } from '../engine/serialization.js'
-import { RNN } from './rnn/RNN.js'
-import { StackedRNNCells } from './rnn/StackedRNNCells.js'
-import { SimpleRNN, SimpleRNNCell } from './rnn/SimpleRNN.js'
-import { GRU, GRUCell } from './rnn/GRU.js'
-import { LSTM, LSTMCell } from './rnn/LSTM.js'
-import { Bidirectional } from './rnn/Bidirectional.js'
-import { TimeDistributed } from './rnn/TimeDistributed.js'
-import { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, ConvLSTMCell } from './rnn/ConvLSTM.js'
-import { AdditiveAttention, Attention } from './attention/Attention.js'
-import { MultiHeadAttention } from './attention/MultiHeadAttention.js'
-import { GroupedQueryAttention } from './attention/GroupedQueryAttention.js'
+import { registerLayerModules } from './builtins-table.js'
+import * as rnn from './rnn/RNN.js'
+import * as stackedRnnCells from './rnn/StackedRNNCells.js'
+import * as simpleRnn from './rnn/SimpleRNN.js'
+import * as gru from './rnn/GRU.js'
+import * as lstm from './rnn/LSTM.js'
+import * as bidirectional from './rnn/Bidirectional.js'
+import * as timeDistributed from './rnn/TimeDistributed.js'
+import * as convLstm from './rnn/ConvLSTM.js'
+import * as attention from './attention/Attention.js'
+import * as multiHeadAttention from './attention/MultiHeadAttention.js'
+import * as groupedQueryAttention from './attention/GroupedQueryAttention.js'
 
-// Keras class name first, then the export aliases Keras also accepts in configs.
-const RNN_BUILTINS: [unknown, ...string[]][] = [
-  [RNN, 'RNN'], [StackedRNNCells, 'StackedRNNCells'], [SimpleRNN, 'SimpleRNN'], [SimpleRNNCell, 'SimpleRNNCell'],
-  [GRU, 'GRU'], [GRUCell, 'GRUCell'], [LSTM, 'LSTM'], [LSTMCell, 'LSTMCell'],
-  [Bidirectional, 'Bidirectional'], [TimeDistributed, 'TimeDistributed'],
-  [ConvLSTM1D, 'ConvLSTM1D'], [ConvLSTM2D, 'ConvLSTM2D'], [ConvLSTM3D, 'ConvLSTM3D'], [ConvLSTMCell, 'ConvLSTMCell'],
-  [Attention, 'Attention'], [AdditiveAttention, 'AdditiveAttention'], [MultiHeadAttention, 'MultiHeadAttention'],
-  [GroupedQueryAttention, 'GroupedQueryAttention', 'GroupQueryAttention'],
-]
+/** The modules this registrar loads eagerly (keys of `LAYER_MODULES`). */
+export const MODULES_RNN = {
+  'rnn/RNN': rnn, 'rnn/StackedRNNCells': stackedRnnCells, 'rnn/SimpleRNN': simpleRnn, 'rnn/GRU': gru, 'rnn/LSTM': lstm,
+  'rnn/Bidirectional': bidirectional, 'rnn/TimeDistributed': timeDistributed, 'rnn/ConvLSTM': convLstm,
+  'attention/Attention': attention, 'attention/MultiHeadAttention': multiHeadAttention, 'attention/GroupedQueryAttention': groupedQueryAttention,
+} as const
 
 let done = false
 /**
@@ -36,5 +33,5 @@ let done = false
 export function registerBuiltinLayersRnn(): void {
   if (done) return
   done = true
-  for (const [cls, ...names] of RNN_BUILTINS) layerRegistry.register(cls as Deserializable, ...names)
+  registerLayerModules(MODULES_RNN)
 }

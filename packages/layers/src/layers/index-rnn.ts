@@ -1,8 +1,4 @@
 /** @file Public names of the recurrent and attention layers (Keras `keras.layers`); re-exported by the layer zoo's index. */
-// NOTE: loads the serializer (and through it every built-in layer) before the RNN classes, so that
-// importing this module first does not evaluate `class GRU extends RNN` inside the import cycle
-// serializeLib → builtins → builtins-rnn → RNN.
-import '../saving/serializeLib.js'
 export { RNN } from './rnn/RNN.js'
 export type { RNNArgs, RNNCallOptions, RecurrenceArgs } from './rnn/RNN.js'
 export { DropoutRNNCell, RecurrentCell, isRNNCell } from './rnn/rnn-common.js'
@@ -26,6 +22,8 @@ export { ConvLSTM, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, ConvLSTMCell } from './rn
 export type { ConvLSTMArgs, ConvLSTMCellArgs, ConvLSTMNDArgs, ConvLSTMOptions } from './rnn/ConvLSTM.js'
 export { Attention, AdditiveAttention } from './attention/Attention.js'
 export type { AttentionArgs, AdditiveAttentionArgs, AttentionCallOptions } from './attention/Attention.js'
+export { ProjectedAttention } from './attention/ProjectedAttention.js'
+export type { ProjectedAttentionArgs } from './attention/ProjectedAttention.js'
 export { MultiHeadAttention } from './attention/MultiHeadAttention.js'
 export type { MultiHeadAttentionArgs, MultiHeadAttentionCallOptions } from './attention/MultiHeadAttention.js'
 export { GroupedQueryAttention, GroupedQueryAttention as GroupQueryAttention } from './attention/GroupedQueryAttention.js'

@@ -5,7 +5,8 @@
  */
 import { FileFormatError, InvalidArgumentError, KxError, fmt, type DType, type TypedArray } from '@kx/core'
 import { Layer as LayerClass, type Layer } from '../engine/Layer.js'
-import { deserializeLayer, serializeLayer } from './serializeLib.js'
+import { Model } from '../engine/Model.js'
+import { deserializeLayer, prepareLayerClasses, serializeLayer } from './serializeLib.js'
 import { withSafeMode } from '../layers/core/Lambda.js'
 import type { CustomObjects } from '../engine/serialization.js'
 import { H5Reader, H5Writer } from './h5.js'
@@ -265,7 +266,8 @@ function dateSaved(): string {
 /** The bytes of a `.keras` archive for `model`. */
 export async function kerasBytes(model: Layer): Promise<Uint8Array> {
   if (!model.built) console.warn(`You are saving a model that has not yet been built (model "${model.name}"). It might not contain any weights yet. Consider building the model first by calling it on some data.`)
-  const config = { ...serializeLayer(model), compile_config: getCompileConfig(model) }
+  // NOTE: Keras writes `compile_config` for models only (a bare layer has no `get_compile_config`).
+  const config = model instanceof Model ? { ...serializeLayer(model), compile_config: getCompileConfig(model) } : serializeLayer(model)
   const metadata = { keras_version: KERAS_VERSION, date_saved: dateSaved(), kx_version: KX_VERSION }
   const weights = await weightsH5Bytes(model)
   return writeZip([
@@ -341,6 +343,7 @@ export async function loadKerasBytes(bytes: Uint8Array, label: string, options: 
   const zip = ZipReader.open(bytes, label, options.limits)
   if (!zip.has(CONFIG)) throw new FileFormatError(`${label} has no ${CONFIG}; it is not a Keras model archive. Members: ${fmt(zip.names().slice(0, 20))}`)
   const config = expectObject(parseJson(await zip.read(CONFIG, MAX_CONFIG_BYTES), `${label}:${CONFIG}`), `${label}:${CONFIG}`)
+  await prepareLayerClasses(config)
   const weightsEntry = zip.entry(WEIGHTS_H5)
   const model = modelFromConfig(config, `${label}:${CONFIG}`, options.customObjects, weightsEntry ? budgetFor(weightsEntry.size) : DEFAULT_MAX_WEIGHT_ELEMENTS, options.safeMode ?? true)
   if ((options.compile ?? true) && config['compile_config']) applyCompileConfig(model, config['compile_config'], warn)

@@ -17,6 +17,7 @@ import { loadState } from './stateWalk.js'
 import { ZipReader } from './zip.js'
 import { isLegacyWeightsFile, legacyH5ModelBytes, legacyWeightsBytes, loadLegacyH5Model, loadLegacyWeights } from './legacyH5.js'
 import { loadLayersModelFromJson, saveLayersModel } from './tfjs.js'
+import { prepareLayerClasses } from './serializeLib.js'
 
 export type { LoadModelOptions } from './kerasFile.js'
 
@@ -92,7 +93,10 @@ export async function loadModel(source: LoadSource, options: LoadModelOptions = 
   if (kind === 'hdf5') {
     const reader = await H5Reader.open(bytes, src.name)
     try {
-      if (reader.attrNames('/').includes('model_config')) return loadLegacyH5Model(reader, options)
+      if (reader.attrNames('/').includes('model_config')) {
+        await prepareLayerClasses(reader.attr('/', 'model_config'))
+        return loadLegacyH5Model(reader, options)
+      }
     } finally {
       reader.close()
     }

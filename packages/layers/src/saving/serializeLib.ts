@@ -8,7 +8,7 @@ import { Functional, Model } from '../engine/Model.js'
 import { Sequential } from '../engine/Sequential.js'
 import { InputLayer } from '../engine/InputLayer.js'
 import { historyOf } from '../engine/Node.js'
-import { asEnvelope, layerRegistry, registeredNameOf, sanitize, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
+import { asEnvelope, layerRegistry, registeredNameOf, sanitize, type CustomObjects, type Deserializable, type KerasEnvelope } from '../engine/serialization.js'
 import { installSerializeModelHook, registerBuiltinsIfLoaded } from '../engine/hooks.js'
 import { OperationLayer, registerOperationLayers } from './opLayers.js'
 
@@ -43,10 +43,46 @@ export function serializeLayer(layer: Layer): KerasEnvelope {
   return env as unknown as KerasEnvelope
 }
 
-/** Rebuilds a layer or model from a Keras envelope (built-ins and registered classes only). */
+let layerClassLoader: ((config: unknown) => Promise<void>) | undefined
+
+/**
+ * @internal Installed by the `@kx/layers/saving` entry (`index-saving.ts`): the loader that imports the
+ * built-in layer modules a config names. Not installed by the package root, so a bundle that never
+ * loads models by name keeps no layer module it does not import.
+ */
+export function installLayerClassLoader(fn: (config: unknown) => Promise<void>): void { layerClassLoader = fn }
+
+/**
+ * @internal Awaited by the file loaders before they rebuild a model (deserialization itself is
+ * synchronous): imports the layer classes the config names when the lazy loader is installed.
+ */
+export async function prepareLayerClasses(config: unknown): Promise<void> { await layerClassLoader?.(config) }
+
+let engineClassesRegistered = false
+/** Registers the engine's classes (already loaded by this module) unless a class holds the name. */
+function registerEngineClasses(): void {
+  if (engineClassesRegistered) return
+  engineClassesRegistered = true
+  const engine: [Deserializable, string][] = [[InputLayer, 'InputLayer'], [Functional, 'Functional'], [Model, 'Model'], [Sequential, 'Sequential']]
+  for (const [cls, name] of engine) if (!layerRegistry.has(name)) layerRegistry.register(cls, name)
+}
+
+/**
+ * Rebuilds a layer or model from a Keras envelope (built-ins and registered classes only). The layer
+ * zoo's classes must be registered: where the package root is loaded unbundled (Node) they register on
+ * first use; in a bundle, `registerBuiltinLayers()` registers them all and `await loadLayerClasses(config)`
+ * those a config names (`loadModel` from `@kx/layers/saving` does it itself).
+ *
+ * @example
+ * ```ts
+ * registerBuiltinLayers()
+ * const layer = deserializeLayer({ class_name: 'Dense', config: { units: 2 } })
+ * ```
+ */
 export function deserializeLayer(config: unknown, customObjects?: CustomObjects): Layer {
-  // NOTE: the built-in classes register through a hook, so this module never imports the layer zoo
-  // (Wrapper layers import this module; a static import back would be a module cycle).
+  registerEngineClasses()
+  // NOTE: the layer zoo registers through a hook (when `registerBuiltinLayers`'s module is loaded), so
+  // this module never imports the zoo (Wrapper layers import this module; an import back would be a cycle).
   registerBuiltinsIfLoaded()
   const env = asEnvelope(sanitize(config), 'layer')
   let layer: Layer
@@ -55,10 +91,22 @@ export function deserializeLayer(config: unknown, customObjects?: CustomObjects)
   } else if (env.class_name === 'Sequential') {
     layer = sequentialFromConfig(env.config, customObjects)
   } else {
-    layer = layerRegistry.deserialize(env, customObjects) as Layer
+    layer = deserializeRegistered(env, customObjects)
     if (env.build_config && !layer.built) layer.buildFromConfig(env.build_config as Record<string, unknown>)
   }
   return layer
+}
+
+function deserializeRegistered(env: KerasEnvelope, customObjects?: CustomObjects): Layer {
+  try {
+    return layerRegistry.deserialize(env, customObjects) as Layer
+  } catch (e) {
+    // NOTE: in a bundle the layer zoo registers only on request, so say how next to "Unknown layer".
+    if (e instanceof InvalidArgumentError && e.message.startsWith('Unknown layer')) {
+      throw new InvalidArgumentError(`${e.message}. If it is a built-in layer in a bundled app, register the built-ins first: \`registerBuiltinLayers()\` (all of them), or \`await loadLayerClasses(config)\` from '@kx/layers/saving' (those the config names; that entry's \`loadModel\` does it itself).`)
+    }
+    throw e
+  }
 }
 
 // ---- Sequential ------------------------------------------------------------------------------

@@ -153,6 +153,41 @@ export function savedValueOf(owner: Saveable, v: Variable): Tensor {
   return lax.convertElementType(lax.add(lax.convertElementType(v.rawValue, lora.a.dtype), lax.reshape(delta, v.shape.slice())), v.dtype)
 }
 
+/** A layer's weights as a Keras-2-style file (TF.js layers) holds them, and the LoRA factors it leaves out. */
+export interface MergedWeights {
+  /** `layer.weights` order, except that a LoRA layer lists its base weight (written merged) first and no factors. */
+  readonly stored: readonly { readonly variable: Variable; readonly owner: Layer }[]
+  /** The LoRA factors of the layer and its sub-layers (zeroed after loading, as Keras's `load_own_variables` does). */
+  readonly factors: readonly Variable[]
+}
+
+/**
+ * The weights a TF.js layers file stores for a layer and its sub-layers: like `.keras`, a LoRA layer
+ * contributes its merged base weight (`savedValueOf`) and its other variables, not the factors.
+ * Without LoRA this is `layer.weights`, in the same order.
+ *
+ * @example
+ * ```ts
+ * for (const { variable, owner } of mergedWeightsOf(layer).stored) await savedValueOf(owner, variable).data()
+ * ```
+ */
+export function mergedWeightsOf(layer: Layer): MergedWeights {
+  const stored: { variable: Variable; owner: Layer }[] = []
+  const factors: Variable[] = []
+  const seen = new Set<Variable>()
+  const layers = new Set<Layer>()
+  const visit = (l: Layer): void => {
+    if (layers.has(l)) return
+    layers.add(l)
+    const lora = loraOf(l)
+    if (lora) factors.push(lora.a, lora.b)
+    for (const v of lora ? savedVariablesOf(l) : l.ownVariables) if (!seen.has(v)) { seen.add(v); stored.push({ variable: v, owner: l }) }
+    for (const sub of l.trackedLayers()) visit(sub)
+  }
+  visit(layer)
+  return { stored: stored.filter((e) => !factors.includes(e.variable)), factors }
+}
+
 /** One object of a save plan: its path, its name (the `vars` group's `name` attribute), its variables. */
 export interface SaveEntry {
   readonly path: string

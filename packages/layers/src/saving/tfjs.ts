@@ -4,12 +4,12 @@
  * weights dequantized) and written in the Keras 2 style tfjs-layers reads. TF.js IO handlers
  * (`{load()}` / `{save(artifacts)}`) work too.
  */
-import { FileFormatError, InvalidArgumentError, ShapeError, fmt, tensor, tidy, type TypedArray, type Variable } from '@kx/core'
+import { FileFormatError, InvalidArgumentError, ShapeError, fmt, full, tensor, tidy, type TypedArray, type Variable } from '@kx/core'
 import type { Layer } from '../engine/Layer.js'
 import { Model } from '../engine/Model.js'
 import { FormatCannotExpressError } from './errors.js'
-import { stateOutsideVariables } from './stateWalk.js'
-import { serializeLayer } from './serializeLib.js'
+import { mergedWeightsOf, savedValueOf, stateOutsideVariables } from './stateWalk.js'
+import { prepareLayerClasses, serializeLayer } from './serializeLib.js'
 import { checkedSize, floatToHalf, halfToFloat, sameShape } from './hostData.js'
 import { folderSink, toSource, utf8Encode, type FileSink, type FileSource, type LoadSource } from './io.js'
 import { expectObject, parseJson } from './json.js'
@@ -93,7 +93,8 @@ export function assignTfjsWeights(model: Layer, weights: Map<string, { data: Typ
   const used = new Set<string>()
   const names = [...weights.keys()]
   for (const layer of layers) {
-    const vars: Variable[] = layer.weights
+    const { stored, factors } = mergedWeightsOf(layer)
+    const vars: Variable[] = stored.map((e) => e.variable)
     if (vars.length === 0) continue
     const mine = names.filter((n) => n.startsWith(`${layer.name}/`) && !used.has(n))
     if (mine.length !== vars.length) {
@@ -106,6 +107,8 @@ export function assignTfjsWeights(model: Layer, weights: Map<string, { data: Typ
       tidy(() => v.assign(tensor(w.data, { shape: v.shape.slice(), dtype: v.dtype })))
       used.add(n)
     })
+    // The stored kernels already hold the LoRA updates (as in .keras): the factors restart at zero.
+    tidy(() => { for (const f of factors) f.assign(full(f.shape.slice(), 0, f.dtype)) })
   }
   const unused = names.filter((n) => !used.has(n))
   if (unused.length) throw new FileFormatError(`${where}: ${unused.length} weight(s) in the manifest match no layer of the model: ${fmt(unused.slice(0, 10))}.`)
@@ -137,6 +140,7 @@ export async function loadLayersModelFromJson(json: Record<string, unknown>, sou
   const where = source.name
   const manifest = json['weightsManifest'] ?? []
   if (!Array.isArray(manifest)) throw new FileFormatError(`${where}: "weightsManifest" must be a list.`)
+  await prepareLayerClasses(json['modelTopology'])
   const model = modelFromConfig(upgradeLegacyConfig(topologyOf(json, where), 'tfjs'), where, options.customObjects, manifestBudget(manifest, where), options.safeMode ?? true)
   const all = new Map<string, { data: TypedArray; shape: number[] }>()
   for (const [gi, group] of manifest.entries()) {
@@ -174,6 +178,7 @@ export async function loadLayersModel(source: LoadSource | TfjsIOHandler, option
   if (source && typeof source === 'object' && typeof h.load === 'function') {
     const art = await h.load()
     const where = 'TF.js IO handler'
+    await prepareLayerClasses(art.modelTopology)
     const model = modelFromConfig(upgradeLegacyConfig(topologyOf({ modelTopology: art.modelTopology }, where), 'tfjs'), where, options.customObjects, manifestBudget([{ weights: art.weightSpecs ?? [] }], where), options.safeMode ?? true)
     const data = Array.isArray(art.weightData) ? art.weightData : art.weightData ? [art.weightData] : []
     const total = data.reduce((a, b) => a + b.byteLength, 0)
@@ -240,13 +245,13 @@ export async function layersModelArtifacts(model: Layer, options: SaveLayersMode
   const chunks: Uint8Array[] = []
   const seen = new Set<string>()
   for (const layer of layers) {
-    for (const v of layer.weights) {
+    for (const { variable: v, owner } of mergedWeightsOf(layer).stored) {
       let name = `${layer.name}/${v.name}`
       if (seen.has(name)) name = `${layer.name}/${v.path}`
       if (seen.has(name)) throw new InvalidArgumentError(`Two weights of layer "${layer.name}" share the name ${fmt(name)}; TF.js files need unique weight names.`)
       seen.add(name)
       if (v.dtype === 'float64') throw new FormatCannotExpressError(`TF.js layers files store float weights as float32; variable ${fmt(v.path)} of layer "${layer.name}" is float64. Save as .keras or .weights.h5 instead, or use a float32 dtype policy.`)
-      const { bytes, spec } = encodeWeight(await v.rawValue.data(), v.dtype, options.quantize)
+      const { bytes, spec } = encodeWeight(await savedValueOf(owner, v).data(), v.dtype, options.quantize)
       specs.push({ name, shape: v.shape.slice(), ...spec })
       chunks.push(bytes)
     }

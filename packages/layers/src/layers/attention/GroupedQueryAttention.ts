@@ -7,31 +7,22 @@
 import { InvalidArgumentError, type Dim, type Tensor } from '@kx/core'
 import { cast, einsum, expandDims, multiply, repeat } from '@kx/ops-numpy'
 import { dotProductAttention } from '@kx/ops-nn'
-import { Layer, type ShapeLike } from '../../engine/Layer.js'
+import type { ShapeLike } from '../../engine/Layer.js'
 import { EinsumDense } from '../core/EinsumDense.js'
 import { Softmax } from '../activations/activation-layers.js'
 import { Dropout } from '../regularization/dropout.js'
-import { kernelBiasArgs, kernelBiasConfig, kernelBiasOf, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
+import { kernelBiasConfig } from '../common.js'
 import { causalMask } from './Attention.js'
-import {
-  applyAttention, attentionCall, queryMaskOf, buildFromShapesDict, checkFlashDropout, checkFlashScores, shapesDictConfig, slidingWindowArg, sublayerOptions, type SublayerOptions,
-} from './attention-common.js'
-import { attentionInputs, type MultiHeadAttentionCallOptions } from './MultiHeadAttention.js'
+import { attendWithScores, buildNow, checkFlashScores, checkValueKeyShapes, sublayerOptionsOf } from './attention-common.js'
+import { ProjectedAttention, type ProjectedAttentionArgs } from './ProjectedAttention.js'
 
 /** Options of `GroupedQueryAttention`. */
-export interface GroupedQueryAttentionArgs extends KernelBiasArgs {
+export interface GroupedQueryAttentionArgs extends ProjectedAttentionArgs {
   /** Size of each attention head. */
   readonly headDim: number
   readonly numQueryHeads: number
   /** Must divide `numQueryHeads`. */
   readonly numKeyValueHeads: number
-  readonly dropout?: number
-  readonly useBias?: boolean
-  readonly slidingWindow?: number | null
-  /** Accepted for Keras compatibility; the fused kernel is used when the backend has one. */
-  readonly flashAttention?: boolean | null
-  readonly useGate?: boolean
-  readonly seed?: number | null
 }
 
 /**
@@ -47,9 +38,9 @@ export interface GroupedQueryAttentionArgs extends KernelBiasArgs {
  * const y = gqa.apply([x, x], { useCausalMask: true })
  * ```
  */
-export class GroupedQueryAttention extends Layer {
+export class GroupedQueryAttention extends ProjectedAttention {
   // NOTE: Keras serializes the class under its exported name, `GroupQueryAttention`.
-  static readonly className: string = 'GroupQueryAttention'
+  static override readonly className: string = 'GroupQueryAttention'
   /** Keras's private attribute names (the `.keras` weight paths). */
   static readonly kerasAttributeNames: Readonly<Record<string, string>> = {
     queryDense: '_query_dense', keyDense: '_key_dense', gateDense: '_gate_dense', valueDense: '_value_dense',
@@ -59,51 +50,19 @@ export class GroupedQueryAttention extends Layer {
   readonly numQueryHeads: number
   readonly numKeyValueHeads: number
   readonly numRepeats: number
-  readonly dropout: number
-  readonly useBias: boolean
-  readonly useGate: boolean
-  readonly slidingWindow: number | null
-  readonly flashAttention: boolean
-  readonly seed: number | null
   featureDim: number | null = null
-  private readonly _callMasks = new Map<Tensor, unknown>()
-  // Sub-layers in Keras's creation order (their weights list in this order).
-  queryDense: EinsumDense | undefined
-  keyDense: EinsumDense | undefined
-  gateDense: EinsumDense | undefined
-  valueDense: EinsumDense | undefined
-  softmax: Softmax | undefined
-  dropoutLayer: Dropout | undefined
-  outputDense: EinsumDense | undefined
 
   constructor(args: GroupedQueryAttentionArgs) {
-    super(args)
-    this.supportsMasking = true
+    if (args.numQueryHeads % args.numKeyValueHeads !== 0) throw new InvalidArgumentError('`num_query_heads` must be divisible by `num_key_value_heads`.')
+    super(args, 'GroupedQueryAttention', true)
     this.headDim = args.headDim
     this.numQueryHeads = args.numQueryHeads
     this.numKeyValueHeads = args.numKeyValueHeads
-    if (this.numQueryHeads % this.numKeyValueHeads !== 0) throw new InvalidArgumentError('`num_query_heads` must be divisible by `num_key_value_heads`.')
     this.numRepeats = this.numQueryHeads / this.numKeyValueHeads
-    this.dropout = args.dropout ?? 0
-    this.useBias = args.useBias ?? true
-    this.useGate = args.useGate ?? false
-    this.slidingWindow = slidingWindowArg(args.slidingWindow)
-    this.flashAttention = args.flashAttention ?? false
-    Object.assign(this, kernelBiasArgs(args))
-    this.seed = args.seed ?? null
-    checkFlashDropout(this.flashAttention, this.dropout)
-  }
-
-  private common(): SublayerOptions {
-    return sublayerOptions({ ...kernelBiasOf(this), dtype: this.dtypePolicy })
   }
 
   private dense(equation: string, outputShape: (number | null)[], bias: string, name: string, inputShape: readonly Dim[], activation?: string): EinsumDense {
-    const layer = new EinsumDense({ equation, outputShape, biasAxes: this.useBias ? bias : null, name, ...(activation ? { activation } : {}), ...this.common() })
-    layer.buildShapes = inputShape
-    layer.build(inputShape)
-    layer.built = true
-    return layer
+    return buildNow(new EinsumDense({ equation, outputShape, biasAxes: this.useBias ? bias : null, name, ...(activation ? { activation } : {}), ...sublayerOptionsOf(this) }), inputShape)
   }
 
   override build(inputShape: ShapeLike): void {
@@ -121,7 +80,7 @@ export class GroupedQueryAttention extends Layer {
     this.built = true
   }
 
-  private computeAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, training: boolean | undefined, returnScores: boolean, causalOnly: boolean): [Tensor, Tensor | null] {
+  protected override computeAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, training: boolean | undefined, returnScores: boolean, causalOnly: boolean): [Tensor, Tensor | null] {
     checkFlashScores(this.flashAttention, returnScores)
     const scale = 1 / Math.sqrt(this.headDim)
     if (!(this.dropout > 0 || returnScores)) {
@@ -134,32 +93,10 @@ export class GroupedQueryAttention extends Layer {
     const kr = repeat(k, this.numRepeats, { axis: 2 })
     const vr = repeat(v, this.numRepeats, { axis: 2 })
     let m = causalOnly ? causalMask(q.shape[1] as number, v.shape[1] as number) : mask
-    let scores = einsum('bquh,bkuh->buqk', multiply(q, cast(scale, q.dtype)), kr)
+    const scores = einsum('bquh,bkuh->buqk', multiply(q, cast(scale, q.dtype)), kr)
     while (m && m.shape.length < scores.shape.length) m = expandDims(m, -3)
-    scores = this.softmax!.apply(scores, m ? { mask: m } : {}) as Tensor
-    const dropped = this.dropout > 0 ? (this.dropoutLayer!.apply(scores, training === undefined ? {} : { training }) as Tensor) : scores
-    return [einsum('buqk,bkuh->bquh', dropped, vr), scores]
+    return attendWithScores(this, scores, m, training, (w) => einsum('buqk,bkuh->bquh', w, vr))
   }
-
-  override call(inputs: unknown, options: MultiHeadAttentionCallOptions = {}): unknown {
-    const [query, value, key0] = attentionInputs(inputs, 'GroupedQueryAttention')
-    const key = key0 ?? value
-    const m = Array.isArray(options.mask) ? (options.mask as (Tensor | null | undefined)[]) : []
-    const masks = [options.queryMask ?? m[0] ?? null, options.valueMask ?? m[1] ?? null, options.keyMask ?? m[2] ?? null]
-    return attentionCall(this, [query, value, key], masks, options, (...a) => this.computeAttention(...a), this._callMasks)
-  }
-
-  override apply(inputs: unknown, options: MultiHeadAttentionCallOptions = {}): any {
-    return applyAttention(() => super.apply(inputs, options), this._callMasks)
-  }
-
-  /** Keras's `{shapes_dict: {query_shape, value_shape, key_shape?}}`. */
-  override getBuildConfig(): Record<string, unknown> | null { return shapesDictConfig(this.buildShapes) }
-  override buildFromConfig(config: Record<string, unknown> | null | undefined): void {
-    if (!buildFromShapesDict(this, config)) super.buildFromConfig(config)
-  }
-
-  override computeMask(inputs: unknown, mask: unknown): unknown { return queryMaskOf(inputs, mask) }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const [q, v, k] = inputShape as readonly (readonly Dim[])[]
@@ -167,9 +104,7 @@ export class GroupedQueryAttention extends Layer {
     if (q!.at(-1) !== v!.at(-1)) {
       throw new InvalidArgumentError(`The last dimension of \`query_shape\` and \`value_shape\` must be equal, but are ${q!.at(-1)}, ${v!.at(-1)}. Received: query_shape=${JSON.stringify(q)}, value_shape=${JSON.stringify(v)}`)
     }
-    if (JSON.stringify(v!.slice(1, -1)) !== JSON.stringify(key.slice(1, -1))) {
-      throw new InvalidArgumentError(`All dimensions of \`value\` and \`key\`, except the last one, must be equal. Received: value_shape=${JSON.stringify(v)} and key_shape=${JSON.stringify(key)}`)
-    }
+    checkValueKeyShapes(v!, key)
     return q!.slice()
   }
 
@@ -188,6 +123,3 @@ export class GroupedQueryAttention extends Layer {
     }
   }
 }
-
-// Declaration merging: `kernelBiasArgs` sets the resolved kernel / bias / activity options in the constructor.
-export interface GroupedQueryAttention extends KernelBiasFields {}

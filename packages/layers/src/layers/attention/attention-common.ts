@@ -5,7 +5,7 @@
  * the sub-layer options (initializers cloned per sub-layer, as Keras does), and the call plumbing
  * both layers share (projections, gate, output projection, scores' masks, `shapes_dict` builds).
  */
-import { InvalidArgumentError, fmt, type Tensor } from '@kx/core'
+import { InvalidArgumentError, Tensor, fmt } from '@kx/core'
 import { abs, arange, expandDims, less, logicalAnd, multiply, reshape, subtract } from '@kx/ops-numpy'
 import { DTypePolicy } from '../../engine/dtypePolicy.js'
 import { getKerasMask, setKerasMask } from '../../engine/context.js'
@@ -13,7 +13,7 @@ import type { Layer, ShapeLike } from '../../engine/Layer.js'
 import { Initializer } from '../../initializers/Initializer.js'
 import { deserialize as deserializeInitializer, serialize as serializeInitializerEnv } from '../../initializers/registry.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { type InitializerLike, type KernelBiasFields } from '../common.js'
+import { kernelBiasOf, type InitializerLike, type KernelBiasFields } from '../common.js'
 import type { MultiHeadAttentionCallOptions } from './MultiHeadAttention.js'
 import { boolMask, causalMask } from './Attention.js'
 
@@ -67,6 +67,43 @@ function cloneInit(init: InitializerLike): InitializerLike {
 /** Sub-layer options with initializers cloned (so seeded initializers do not repeat one draw). */
 export function sublayerOptions(o: SublayerOptions): SublayerOptions {
   return { ...o, kernelInitializer: cloneInit(o.kernelInitializer), biasInitializer: cloneInit(o.biasInitializer) }
+}
+
+/** The sub-layer options of an attention layer: its kernel / bias options (cloned) and its dtype policy. @internal */
+export function sublayerOptionsOf(layer: Layer & KernelBiasFields): SublayerOptions {
+  return sublayerOptions({ ...kernelBiasOf(layer), dtype: layer.dtypePolicy })
+}
+
+/** Builds a sub-layer for `inputShape` now (recording the shape for its build config). @internal */
+export function buildNow<L extends Layer>(layer: L, inputShape: ShapeLike): L {
+  layer.buildShapes = inputShape
+  layer.build(inputShape)
+  layer.built = true
+  return layer
+}
+
+/** Checks that `value` and `key` shapes agree on every dim but the last (Keras's message). @internal */
+export function checkValueKeyShapes(value: readonly unknown[], key: readonly unknown[]): void {
+  if (JSON.stringify(value.slice(1, -1)) !== JSON.stringify(key.slice(1, -1))) {
+    throw new InvalidArgumentError(`All dimensions of \`value\` and \`key\`, except the last one, must be equal. Received: value_shape=${fmt(value)} and key_shape=${fmt(key)}`)
+  }
+}
+
+/** What `attendWithScores` reads of an attention layer. @internal */
+export interface ScoreLayers {
+  readonly dropout: number
+  readonly softmax: Layer | undefined
+  readonly dropoutLayer: Layer | undefined
+}
+
+/**
+ * The explicit attention path (scores returned, or dropout on): masked softmax of `scores`, dropout in
+ * training, then `combine(weights)`; returns `[output, scores after softmax]`. @internal
+ */
+export function attendWithScores(layer: ScoreLayers, scores: Tensor, mask: Tensor | null, training: boolean | undefined, combine: (weights: Tensor) => Tensor): [Tensor, Tensor] {
+  const probs = layer.softmax!.apply(scores, mask ? { mask } : {}) as Tensor
+  const dropped = layer.dropout > 0 ? (layer.dropoutLayer!.apply(probs, training === undefined ? {} : { training }) as Tensor) : probs
+  return [combine(dropped), probs]
 }
 
 /** The `[1, T, S]` sliding-window mask `|i − j| < window`. */
@@ -218,10 +255,7 @@ export function applyAttention(apply: () => unknown, callMasks: Map<Tensor, unkn
 export function buildFromShapesDict(layer: Layer, config: Record<string, unknown> | null | undefined): boolean {
   const shapes = shapesFromDict(config)
   if (!shapes) return false
-  if (layer.built) return true
-  layer.buildShapes = shapes
-  layer.build(shapes as ShapeLike)
-  layer.built = true
+  if (!layer.built) buildNow(layer, shapes as ShapeLike)
   return true
 }
 
@@ -229,4 +263,22 @@ export function buildFromShapesDict(layer: Layer, config: Record<string, unknown
 export function queryMaskOf(inputs: unknown, mask: unknown): unknown {
   void inputs
   return Array.isArray(mask) ? (mask[0] ?? null) : null
+}
+
+/**
+ * The masks of `[query, value, key]` inputs: explicit options first, then the inputs' own masks. The
+ * query's explicit `queryMask` counts only with `explicitQueryMask` (GroupedQueryAttention reads it, MHA does not).
+ * @internal
+ */
+export function inputMasks(options: MultiHeadAttentionCallOptions, explicitQueryMask = false): [Tensor | null, Tensor | null, Tensor | null] {
+  const m = Array.isArray(options.mask) ? (options.mask as (Tensor | null | undefined)[]) : []
+  return [(explicitQueryMask ? options.queryMask : undefined) ?? m[0] ?? null, options.valueMask ?? m[1] ?? null, options.keyMask ?? m[2] ?? null]
+}
+
+/** Splits `[query, value(, key)]` inputs. @internal */
+export function attentionInputs(inputs: unknown, layer: string): [Tensor, Tensor, Tensor | null] {
+  if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 3 || !inputs.every((t) => t instanceof Tensor)) {
+    throw new InvalidArgumentError(`${layer} must be called on [query, value] or [query, value, key]. Received: inputs=${fmt(inputs)}`)
+  }
+  return [inputs[0], inputs[1], inputs[2] ?? null]
 }

@@ -7,9 +7,9 @@ import { InvalidArgumentError, fmt, type Dim, type Tensor, type Variable } from 
 import { computeConvTransposeOutputShape, convTranspose } from '@kx/ops-nn'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
-import { get as getActivation, serialize as serializeActivation, type ActivationFn } from '../../activations/activations.js'
-import { addKernelAndBias, dataFormatArg, kernelBiasArgs, kernelBiasConfig, standardizeTuple, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
-import { addChannelBias, channelsOf, convTuples, filtersArg, paddingArg, type ConvCommonArgs, type IntOrTuple } from './conv.js'
+import type { ActivationFn } from '../../activations/activations.js'
+import { addKernelAndBias, kernelBiasArgs, kernelBiasConfig, standardizeTuple, type KernelBiasArgs, type KernelBiasFields } from '../common.js'
+import { biasAndActivation, channelInputSpec, channelsOf, convWindowArgs, convWindowConfig, filtersArg, type ConvCommonArgs, type IntOrTuple } from './conv.js'
 
 /** Options of the transposed convolutions (Keras's arguments, camelCased). */
 export interface ConvTransposeArgs extends ConvCommonArgs, KernelBiasArgs {
@@ -31,14 +31,15 @@ export class BaseConvTranspose extends Layer {
   static readonly className: string = 'BaseConvTranspose'
   readonly rank: number
   readonly filters: number
-  readonly kernelSize: number[]
-  readonly strides: number[]
-  readonly dilationRate: number[]
-  readonly padding: 'valid' | 'same'
+  // Set from `convWindowArgs` in the constructor.
+  readonly kernelSize!: number[]
+  readonly strides!: number[]
+  readonly dilationRate!: number[]
+  readonly padding!: 'valid' | 'same'
   readonly outputPadding: number[] | null
-  readonly dataFormat: 'channels_last' | 'channels_first'
-  readonly activation: ActivationFn
-  readonly useBias: boolean
+  readonly dataFormat!: 'channels_last' | 'channels_first'
+  readonly activation!: ActivationFn
+  readonly useBias!: boolean
   kernel!: Variable
   bias: Variable | null = null
 
@@ -46,20 +47,13 @@ export class BaseConvTranspose extends Layer {
     super(args)
     this.rank = rank
     this.filters = filtersArg(args?.filters)
-    const t = convTuples(rank, args)
-    this.kernelSize = t.kernelSize
-    this.strides = t.strides
-    this.dilationRate = t.dilationRate
-    this.padding = paddingArg(args.padding, false) as 'valid' | 'same'
+    Object.assign(this, convWindowArgs(rank, args, { allowCausal: false, checkStridesWithDilation: true }))
     this.outputPadding = args.outputPadding == null ? null : standardizeTuple(args.outputPadding, rank, 'output_padding', true)
     this.outputPadding?.forEach((op, i) => {
       if (op >= this.strides[i]!) {
         throw new InvalidArgumentError(`\`output_padding\` must be strictly less than \`strides\` for all dimensions. At dimension ${i}, \`output_padding\` is ${op} but \`strides\` is ${this.strides[i]}. Received: output_padding=${fmt(this.outputPadding)}, strides=${fmt(this.strides)}`)
       }
     })
-    this.dataFormat = dataFormatArg(args.dataFormat)
-    this.activation = getActivation(args.activation)
-    this.useBias = args.useBias ?? true
     Object.assign(this, kernelBiasArgs(args))
     this.inputSpec = new InputSpec({ minNdim: rank + 2 })
   }
@@ -67,18 +61,15 @@ export class BaseConvTranspose extends Layer {
   override build(inputShape: ShapeLike): void {
     const shape = inputShape as readonly Dim[]
     const c = channelsOf(shape, this.dataFormat, this.className)
-    this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
+    this.inputSpec = channelInputSpec(this.rank, this.dataFormat, c)
     ;[this.kernel, this.bias] = addKernelAndBias(this, { kernelShape: [...this.kernelSize, this.filters, c], biasShape: this.useBias ? [this.filters] : null })
     this.built = true
   }
 
   override call(inputs: unknown): Tensor {
-    let y = convTranspose(inputs as Tensor, this.kernel.value, {
+    return biasAndActivation(convTranspose(inputs as Tensor, this.kernel.value, {
       strides: this.strides, padding: this.padding, outputPadding: this.outputPadding, dilationRate: this.dilationRate, dataFormat: this.dataFormat,
-    })
-    if (this.bias) y = addChannelBias(y, this.bias.value, this.rank, this.dataFormat)
-    y = this.activation(y)
-    return y
+    }), this)
   }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
@@ -91,14 +82,7 @@ export class BaseConvTranspose extends Layer {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernel_size: this.kernelSize.slice(),
-      strides: this.strides.slice(),
-      padding: this.padding,
-      output_padding: this.outputPadding ? this.outputPadding.slice() : null,
-      data_format: this.dataFormat,
-      dilation_rate: this.dilationRate.slice(),
-      activation: serializeActivation(this.activation),
-      use_bias: this.useBias,
+      ...convWindowConfig(this, { afterPadding: { output_padding: this.outputPadding ? this.outputPadding.slice() : null } }),
       ...kernelBiasConfig(this),
     }
   }

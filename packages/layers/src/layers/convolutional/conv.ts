@@ -80,6 +80,56 @@ export function channelsOf(shape: readonly Dim[], dataFormat: string, layer: str
   return c
 }
 
+/** The resolved window options of a convolution layer (set with `Object.assign` by each base class). @internal */
+export interface ConvWindow {
+  readonly kernelSize: number[]
+  readonly strides: number[]
+  readonly dilationRate: number[]
+  readonly padding: Padding
+  readonly dataFormat: 'channels_last' | 'channels_first'
+  readonly activation: ActivationFn
+  readonly useBias: boolean
+}
+
+/** Resolves the window options every convolution shares: tuples, padding, data format, activation, bias flag. @internal */
+export function convWindowArgs(rank: number, args: ConvCommonArgs, o: { allowCausal: boolean; checkStridesWithDilation: boolean }): ConvWindow {
+  return {
+    ...convTuples(rank, args, o.checkStridesWithDilation),
+    padding: paddingArg(args.padding, o.allowCausal),
+    dataFormat: dataFormatArg(args.dataFormat),
+    activation: getActivation(args.activation),
+    useBias: args.useBias ?? true,
+  }
+}
+
+/**
+ * The config keys of a convolution's window, in Keras's order; `afterPadding` (`output_padding`) and
+ * `afterDilation` (`groups`) keys go where Keras puts them. @internal
+ */
+export function convWindowConfig(w: ConvWindow, extra: { afterPadding?: Record<string, unknown>; afterDilation?: Record<string, unknown> } = {}): Record<string, unknown> {
+  return {
+    kernel_size: w.kernelSize.slice(),
+    strides: w.strides.slice(),
+    padding: w.padding,
+    ...extra.afterPadding,
+    data_format: w.dataFormat,
+    dilation_rate: w.dilationRate.slice(),
+    ...extra.afterDilation,
+    activation: serializeActivation(w.activation),
+    use_bias: w.useBias,
+  }
+}
+
+/** The input spec of a built convolution: rank + 2 dims at least, `channels` on the channel axis. @internal */
+export function channelInputSpec(rank: number, dataFormat: string, channels: number): InputSpec {
+  return new InputSpec({ minNdim: rank + 2, axes: { [dataFormat === 'channels_last' ? -1 : 1]: channels } })
+}
+
+/** `activation(y + bias)` with the bias broadcast along the channel axis (no bias: `activation(y)`). @internal */
+export function biasAndActivation(y: Tensor, l: { readonly bias: Variable | null; readonly rank: number; readonly dataFormat: string; readonly activation: ActivationFn }): Tensor {
+  return l.activation(l.bias ? addChannelBias(y, l.bias.value, l.rank, l.dataFormat) : y)
+}
+
 /** Reshapes a bias vector to broadcast along the channel axis. @internal */
 export function addChannelBias(y: Tensor, bias: Tensor, rank: number, dataFormat: string): Tensor {
   const n = bias.shape[0]!
@@ -100,13 +150,14 @@ export class BaseConv extends Layer {
   readonly rank: number
   readonly filters: number
   readonly groups: number
-  readonly kernelSize: number[]
-  readonly strides: number[]
-  readonly dilationRate: number[]
-  readonly padding: Padding
-  readonly dataFormat: 'channels_last' | 'channels_first'
-  readonly activation: ActivationFn
-  readonly useBias: boolean
+  // Set from `convWindowArgs` in the constructor.
+  readonly kernelSize!: number[]
+  readonly strides!: number[]
+  readonly dilationRate!: number[]
+  readonly padding!: Padding
+  readonly dataFormat!: 'channels_last' | 'channels_first'
+  readonly activation!: ActivationFn
+  readonly useBias!: boolean
   loraRank: number | null
   loraAlpha: number | null
   loraEnabled = false
@@ -127,15 +178,8 @@ export class BaseConv extends Layer {
     if (this.filters % this.groups !== 0) {
       throw new InvalidArgumentError(`The number of filters must be evenly divisible by the number of groups. Received: groups=${this.groups}, filters=${this.filters}.`)
     }
-    const t = convTuples(rank, args)
-    this.kernelSize = t.kernelSize
-    this.strides = t.strides
-    this.dilationRate = t.dilationRate
-    this.padding = paddingArg(args.padding, rank === 1)
-    this.dataFormat = dataFormatArg(args.dataFormat)
-    this.activation = getActivation(args.activation)
+    Object.assign(this, convWindowArgs(rank, args, { allowCausal: rank === 1, checkStridesWithDilation: true }))
     this.fused = fusedActivationOf(this.activation)
-    this.useBias = args.useBias ?? true
     Object.assign(this, kernelBiasArgs(args))
     this.loraRank = args.loraRank ?? null
     this.loraAlpha = args.loraAlpha ?? this.loraRank
@@ -148,7 +192,7 @@ export class BaseConv extends Layer {
     if (c % this.groups !== 0) {
       throw new InvalidArgumentError(`The number of input channels must be evenly divisible by the number of groups. Received groups=${this.groups}, but the input has ${c} channels (full input shape is ${fmt(shape)}).`)
     }
-    this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
+    this.inputSpec = channelInputSpec(this.rank, this.dataFormat, c)
     this.computeOutputShape(shape)
     ;[this.kernelVar, this.bias] = addKernelAndBias(this, { kernelShape: [...this.kernelSize, c / this.groups, this.filters], biasShape: this.useBias ? [this.filters] : null })
     this.built = true
@@ -203,14 +247,7 @@ export class BaseConv extends Layer {
     const config: Record<string, unknown> = {
       ...super.getConfig(),
       filters: this.filters,
-      kernel_size: this.kernelSize.slice(),
-      strides: this.strides.slice(),
-      padding: this.padding,
-      data_format: this.dataFormat,
-      dilation_rate: this.dilationRate.slice(),
-      groups: this.groups,
-      activation: serializeActivation(this.activation),
-      use_bias: this.useBias,
+      ...convWindowConfig(this, { afterDilation: { groups: this.groups } }),
       ...kernelBiasConfig(this),
       ...loraConfig(this.loraRank, this.loraAlpha),
     }

@@ -8,14 +8,14 @@ import { InvalidArgumentError, fmt, type Dim, type Tensor, type Variable } from 
 import { computeConvOutputShape, depthwiseConv, separableConv } from '@kx/ops-nn'
 import { Layer, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
-import { get as getActivation, serialize as serializeActivation, type ActivationFn } from '../../activations/activations.js'
+import type { ActivationFn } from '../../activations/activations.js'
 import {
-  constraintArg, dataFormatArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
+  constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
   type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier,
 } from '../common.js'
 import type { Constraint } from '../../constraints/constraints.js'
 import type { Regularizer } from '../../regularizers/regularizers.js'
-import { addChannelBias, channelsOf, convTuples, filtersArg, paddingArg, type ConvCommonArgs } from './conv.js'
+import { biasAndActivation, channelInputSpec, channelsOf, convWindowArgs, convWindowConfig, filtersArg, type ConvCommonArgs } from './conv.js'
 
 /** Options of the depthwise convolutions. */
 export interface DepthwiseConvArgs extends ConvCommonArgs {
@@ -47,13 +47,14 @@ function depthMultiplierArg(value: unknown): number {
 class DepthwiseBase extends Layer {
   readonly rank: number
   readonly depthMultiplier: number
-  readonly kernelSize: number[]
-  readonly strides: number[]
-  readonly dilationRate: number[]
-  readonly padding: 'valid' | 'same'
-  readonly dataFormat: 'channels_last' | 'channels_first'
-  readonly activation: ActivationFn
-  readonly useBias: boolean
+  // Set from `convWindowArgs` in the constructor.
+  readonly kernelSize!: number[]
+  readonly strides!: number[]
+  readonly dilationRate!: number[]
+  readonly padding!: 'valid' | 'same'
+  readonly dataFormat!: 'channels_last' | 'channels_first'
+  readonly activation!: ActivationFn
+  readonly useBias!: boolean
   readonly depthwiseInitializer: InitializerLike
   readonly biasInitializer: InitializerLike
   readonly depthwiseRegularizer: Regularizer | null
@@ -66,14 +67,7 @@ class DepthwiseBase extends Layer {
     super(args)
     this.rank = rank
     this.depthMultiplier = depthMultiplierArg(args?.depthMultiplier)
-    const t = convTuples(rank, args, false)
-    this.kernelSize = t.kernelSize
-    this.strides = t.strides
-    this.dilationRate = t.dilationRate
-    this.padding = paddingArg(args.padding, false) as 'valid' | 'same'
-    this.dataFormat = dataFormatArg(args.dataFormat)
-    this.activation = getActivation(args.activation)
-    this.useBias = args.useBias ?? true
+    Object.assign(this, convWindowArgs(rank, args, { allowCausal: false, checkStridesWithDilation: false }))
     this.depthwiseInitializer = initializerArg(args.depthwiseInitializer, 'glorot_uniform', 'depthwise_initializer')
     this.biasInitializer = initializerArg(args.biasInitializer, 'zeros', 'bias_initializer')
     this.depthwiseRegularizer = regularizerArg(args.depthwiseRegularizer)
@@ -85,7 +79,7 @@ class DepthwiseBase extends Layer {
 
   protected channels(shape: readonly Dim[]): number {
     const c = channelsOf(shape, this.dataFormat, this.className)
-    this.inputSpec = new InputSpec({ minNdim: this.rank + 2, axes: { [this.dataFormat === 'channels_last' ? -1 : 1]: c } })
+    this.inputSpec = channelInputSpec(this.rank, this.dataFormat, c)
     return c
   }
 
@@ -93,11 +87,7 @@ class DepthwiseBase extends Layer {
     if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [n], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint })
   }
 
-  protected finish(y: Tensor): Tensor {
-    if (this.bias) y = addChannelBias(y, this.bias.value, this.rank, this.dataFormat)
-    y = this.activation(y)
-    return y
-  }
+  protected finish(y: Tensor): Tensor { return biasAndActivation(y, this) }
 
   protected get convOptions(): { strides: number[]; padding: 'valid' | 'same'; dilationRate: number[]; dataFormat: 'channels_last' | 'channels_first' } {
     return { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate, dataFormat: this.dataFormat }
@@ -110,15 +100,24 @@ class DepthwiseBase extends Layer {
     }
   }
 
-  protected spatialConfig(): Record<string, unknown> {
+  protected spatialConfig(): Record<string, unknown> { return convWindowConfig(this) }
+
+  /**
+   * The initializer / regularizer / constraint keys of the depthwise kernel, the bias and (separable
+   * layers) the pointwise kernel, in Keras's order.
+   */
+  protected weightsConfig(pointwise?: { initializer: InitializerLike; regularizer: Regularizer | null; constraint: Constraint | null }): Record<string, unknown> {
     return {
-      kernel_size: this.kernelSize.slice(),
-      strides: this.strides.slice(),
-      padding: this.padding,
-      data_format: this.dataFormat,
-      dilation_rate: this.dilationRate.slice(),
-      activation: serializeActivation(this.activation),
-      use_bias: this.useBias,
+      depthwise_initializer: serializeInitializer(this.depthwiseInitializer),
+      ...(pointwise ? { pointwise_initializer: serializeInitializer(pointwise.initializer) } : {}),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      depthwise_regularizer: serializeRegularizer(this.depthwiseRegularizer),
+      ...(pointwise ? { pointwise_regularizer: serializeRegularizer(pointwise.regularizer) } : {}),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      activity_regularizer: serializeRegularizer(this.activityRegularizer),
+      depthwise_constraint: serializeConstraint(this.depthwiseConstraint),
+      ...(pointwise ? { pointwise_constraint: serializeConstraint(pointwise.constraint) } : {}),
+      bias_constraint: serializeConstraint(this.biasConstraint),
     }
   }
 }
@@ -159,17 +158,7 @@ export class BaseDepthwiseConv extends DepthwiseBase {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...this.baseConfig(),
-      ...this.spatialConfig(),
-      depthwise_initializer: serializeInitializer(this.depthwiseInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      depthwise_regularizer: serializeRegularizer(this.depthwiseRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
-      depthwise_constraint: serializeConstraint(this.depthwiseConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
-    }
+    return { ...this.baseConfig(), ...this.spatialConfig(), ...this.weightsConfig() }
   }
 }
 
@@ -255,16 +244,7 @@ export class BaseSeparableConv extends DepthwiseBase {
       ...this.baseConfig(),
       filters: this.filters,
       ...this.spatialConfig(),
-      depthwise_initializer: serializeInitializer(this.depthwiseInitializer),
-      pointwise_initializer: serializeInitializer(this.pointwiseInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      depthwise_regularizer: serializeRegularizer(this.depthwiseRegularizer),
-      pointwise_regularizer: serializeRegularizer(this.pointwiseRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      activity_regularizer: serializeRegularizer(this.activityRegularizer),
-      depthwise_constraint: serializeConstraint(this.depthwiseConstraint),
-      pointwise_constraint: serializeConstraint(this.pointwiseConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
+      ...this.weightsConfig({ initializer: this.pointwiseInitializer, regularizer: this.pointwiseRegularizer, constraint: this.pointwiseConstraint }),
     }
   }
 }

@@ -7,6 +7,7 @@ import { InvalidArgumentError, fmt, type Dim, type Tensor } from '@kx/core'
 import { adaptiveAveragePool, adaptiveMaxPool } from '@kx/ops-nn'
 import { Layer, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { dataFormatArg } from '../common.js'
+import { withSpatialDims } from './pooling.js'
 
 /** Options of the adaptive pooling layers. */
 export interface AdaptivePoolingArgs extends LayerArgs {
@@ -51,8 +52,7 @@ export class BaseAdaptivePooling extends Layer {
   }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
-    const s = inputShape as readonly Dim[]
-    return this.dataFormat === 'channels_last' ? [s[0]!, ...this.outputSize, s.at(-1)!] : [s[0]!, s[1]!, ...this.outputSize]
+    return withSpatialDims(inputShape, this.outputSize, this.dataFormat)
   }
 
   override getConfig(): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { cast, divide, expandDims, max, mean, sum, where } from '@kx/ops-numpy'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { dataFormatArg } from '../common.js'
+import { withSpatialDims } from './pooling.js'
 
 /** Options of the global pooling layers. */
 export interface GlobalPoolingArgs extends LayerArgs {
@@ -56,10 +57,8 @@ export class BaseGlobalPooling extends Layer {
   }
 
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
-    const s = inputShape as readonly Dim[]
-    const ones = Array<Dim>(s.length - 2).fill(1)
-    if (this.dataFormat === 'channels_last') return this.keepdims ? [s[0]!, ...ones, s.at(-1)!] : [s[0]!, s.at(-1)!]
-    return this.keepdims ? [s[0]!, s[1]!, ...ones] : [s[0]!, s[1]!]
+    const ones = Array<Dim>((inputShape as readonly Dim[]).length - 2).fill(1)
+    return withSpatialDims(inputShape, this.keepdims ? ones : [], this.dataFormat)
   }
 
   override getConfig(): Record<string, unknown> {

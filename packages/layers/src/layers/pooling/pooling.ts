@@ -25,6 +25,12 @@ export interface AveragePoolingArgs extends PoolingArgs {
   readonly poolSize: number | readonly number[]
 }
 
+/** `[batch, ...spatial, channels]` (channels_last) or `[batch, channels, ...spatial]` of an input shape, with new spatial dims. */
+export function withSpatialDims(inputShape: ShapeLike, spatial: readonly Dim[], dataFormat: 'channels_last' | 'channels_first'): Dim[] {
+  const s = inputShape as readonly Dim[]
+  return dataFormat === 'channels_last' ? [s[0]!, ...spatial, s.at(-1)!] : [s[0]!, s[1]!, ...spatial]
+}
+
 function requirePoolSize(args: AveragePoolingArgs, layer: string): AveragePoolingArgs {
   if (args?.poolSize === undefined || args.poolSize === null) {
     throw new InvalidArgumentError(`${layer} requires the argument \`pool_size\`. Received: pool_size=${fmt(args?.poolSize)}`)

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, NotImplementedError, Tensor, floatx, fmt, tensor, type Dim } from '@kx/core'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
-import { isHostData, symbolic, toHostArray } from './common.js'
+import { buildOnHostCall, isHostData, symbolic, toHostArray } from './common.js'
 import { StringLookup } from './lookup.js'
 import { adaptBatches } from './numeric.js'
 
@@ -53,6 +53,7 @@ const WS = /[ \t\n\v\f\r]+/
  */
 export class TextVectorization extends Layer {
   static readonly className: string = 'TextVectorization'
+  override get takesStrings(): boolean { return true }
   /** Keras keeps the inner StringLookup in `_lookup_layer` (its path in saved files). */
   static readonly kerasAttributeNames: Readonly<Record<string, string>> = { lookupLayer: '_lookup_layer' }
   readonly standardize: TextVectorizationArgs['standardize']
@@ -99,7 +100,6 @@ export class TextVectorization extends Layer {
       padToMaxTokens: args.padToMaxTokens ?? false, maskToken: '', outputMode: this.outputMode, encoding: this.encoding,
       hasInputVocabulary: args.hasInputVocabulary ?? args.vocabulary != null, vocabularySize: args.vocabularySize ?? null,
     })
-    this.built = true
   }
 
   /** Standardizes one string. */
@@ -163,8 +163,9 @@ export class TextVectorization extends Layer {
   resetState(): void { this.lookupLayer.resetState() }
 
   override apply(inputs: unknown, options: CallOptions = {}): any {
-    if (isHostData(inputs)) return this.call(inputs)
-    return super.apply(inputs, options)
+    if (!isHostData(inputs)) return super.apply(inputs, options)
+    buildOnHostCall(this, inputs)
+    return this.call(inputs)
   }
 
   override call(inputs: unknown): Tensor {
@@ -205,9 +206,9 @@ export class TextVectorization extends Layer {
   override computeOutputShape(inputShape: ShapeLike): Dim[] {
     const s = inputShape as Dim[]
     if (this.outputMode === 'int') return [s[0] ?? null, this.outputSequenceLength]
-    const depth = this.lookupLayer.padToMaxTokens ? this.lookupLayer.maxTokens : this.lookupLayer.vocabularySize()
     if (this.split === null) return this.lookupLayer.computeOutputShape(s.length <= 1 ? [...s, 1] : s) as Dim[]
-    return [...s, depth].slice(0, -2).concat([depth])
+    // NOTE: a split adds a token axis of unknown length (Keras: input_shape + (None,)), which the lookup encodes.
+    return this.lookupLayer.computeOutputShape([...s, null]) as Dim[]
   }
 
   /** Keras `save_own_variables` / `load_own_variables` (tf_idf weights), delegated to the inner StringLookup. */

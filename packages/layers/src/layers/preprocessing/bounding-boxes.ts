@@ -237,3 +237,5 @@ export function pad(boxes: Tensor, top: number, left: number, options: { boundin
   return cat([add(x1, left), add(y1, top), add(x2, left), add(y2, top)])
 }
 
+export { computeIou, computeCiou, encodeBoxToDeltas, decodeDeltasToBoxes } from './bounding-box-metrics.js'
+export type { ImageShape, ComputeIouOptions, ComputeCiouOptions, DeltaFormat, EncodeBoxToDeltasOptions, DecodeDeltasToBoxesOptions } from './bounding-box-metrics.js'

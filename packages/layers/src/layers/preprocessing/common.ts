@@ -1,11 +1,14 @@
 /**
  * @file Shared pieces of the preprocessing layers: host-side inputs (kx tensors have no string
- * dtype, so string layers take nested JS arrays of strings), Keras's `encode_categorical_inputs`
+ * dtype, so string layers take nested JS arrays of strings, or StringArrays along a model's string
+ * edges), Keras's `encode_categorical_inputs`
  * (int / one_hot / multi_hot / count), and argument validation helpers.
  */
 import { InvalidArgumentError, KerasTensor, NotImplementedError, ShapeError, Tensor, fmt, lax, tensor, type DType, type Dim } from '@kx/core'
 import { cast, expandDims, multiply, reshape, sum } from '@kx/ops-numpy'
 import { oneHot, multiHot } from '@kx/ops-nn'
+import { StringArray } from '../../engine/strings.js'
+import type { Layer } from '../../engine/Layer.js'
 
 /** A nested JS array of strings (or numbers): how string data enters kx's string layers. */
 export type NestedValues<T> = T | readonly NestedValues<T>[]
@@ -18,8 +21,9 @@ export interface HostArray {
   readonly isString: boolean
 }
 
-/** True when `v` is host data (a string, a number, or a nested array of them) rather than a tensor. */
+/** True when `v` is host data (a string, a number, a nested array of them, or a StringArray) rather than a tensor. */
 export function isHostData(v: unknown): boolean {
+  if (v instanceof StringArray) return true
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return true
   if (Array.isArray(v)) return v.length === 0 || v.every((x) => isHostData(x))
   return false
@@ -27,6 +31,7 @@ export function isHostData(v: unknown): boolean {
 
 /** Reads a tensor (synchronously) or flattens a nested array, checking it is rectangular. */
 export function toHostArray(v: unknown, layer: string): HostArray {
+  if (v instanceof StringArray) return { values: v.values.slice(), shape: v.shape.slice(), isString: true }
   if (v instanceof Tensor) {
     if (v.isSymbolic) throw new InvalidArgumentError(`Layer "${layer}" needs concrete data here. Received: a symbolic tensor of shape ${fmt(v.shape)}`)
     return { values: Array.from(v.dataSync() as ArrayLike<number>, Number), shape: v.shape.slice() as number[], isString: false }
@@ -50,6 +55,16 @@ export function toHostArray(v: unknown, layer: string): HostArray {
   }
   walk(v, 0)
   return { values, shape, isString }
+}
+
+/**
+ * On a layer's first call with host data, records the input shape(s) and builds it, as Keras's first
+ * call does (the shapes become its `build_config`); symbolic calls go through `Layer.apply`, which does the same.
+ */
+export function buildOnHostCall(layer: Layer, inputs: unknown, list = false): void {
+  if (layer.built) return
+  const shapeOf = (x: unknown): number[] => (x instanceof Tensor || x instanceof StringArray ? x.shape.slice() as number[] : toHostArray(x, layer.name).shape)
+  layer.buildFromConfig({ input_shape: list && Array.isArray(inputs) ? inputs.map(shapeOf) : shapeOf(inputs) })
 }
 
 /** Rebuilds a nested JS array of `shape` from flat values. */

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Tensor, floatx, fmt, isFloat, isInt, type DType, type Dim } from '@kx/core'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
-import { checkNotSparse, encodeCategorical, intTensor, isHostData, oneOf, symbolic, toHostArray, type HostArray } from './common.js'
+import { buildOnHostCall, checkNotSparse, encodeCategorical, intTensor, isHostData, oneOf, symbolic, toHostArray, type HostArray } from './common.js'
 import { fingerprint64, fingerprintCat64, hashBucketFast, hashBucketStrong, utf8 } from './hash64.js'
 
 /** Keras hands TensorFlow's int64 results back as JAX arrays with x64 off: int64 becomes int32. */
@@ -42,6 +42,7 @@ export interface HashingArgs extends LayerArgs {
  */
 export class Hashing extends Layer {
   static readonly className: string = 'Hashing'
+  override get takesStrings(): boolean { return true }
   readonly numBins: number
   readonly maskValue: string | number | null
   readonly salt: [number, number] | null
@@ -67,11 +68,12 @@ export class Hashing extends Layer {
     else if (Array.isArray(salt) && salt.length === 2) this.salt = [salt[0]!, salt[1]!]
     else throw new InvalidArgumentError(`The \`salt\` argument for \`Hashing\` can only be a tuple of size 2 integers, or a single integer. Received: salt=${fmt(salt)}.`)
     this.sparse = false
-    this.built = true
   }
 
   override apply(inputs: unknown, options: CallOptions = {}): any {
-    return isHostData(inputs) ? this.call(inputs) : super.apply(inputs, options)
+    if (!isHostData(inputs)) return super.apply(inputs, options)
+    buildOnHostCall(this, inputs)
+    return this.call(inputs)
   }
 
   /** Bin indices of host values (Keras `_hash_values_to_bins`). */
@@ -130,6 +132,7 @@ const CROSS_KEY = 0xdecafcaffen
  */
 export class HashedCrossing extends Layer {
   static readonly className: string = 'HashedCrossing'
+  override get takesStrings(): boolean { return true }
   readonly numBins: number
   readonly outputMode: 'int' | 'one_hot'
   readonly sparse: boolean
@@ -140,12 +143,13 @@ export class HashedCrossing extends Layer {
     this.outputMode = oneOf(mode, ['int', 'one_hot'] as const, 'output_mode', 'HashedCrossing')
     this.numBins = args.numBins
     this.sparse = false
-    this.built = true
   }
 
   override apply(inputs: unknown, options: CallOptions = {}): any {
     if (!Array.isArray(inputs)) throw new InvalidArgumentError(`\`HashedCrossing\` should be called on a list or tuple of inputs. Received: inputs=${fmt(inputs)}`)
-    return inputs.some((x) => isHostData(x)) || inputs.some((x) => !(x instanceof Tensor)) ? this.call(inputs) : super.apply(inputs, options)
+    if (!inputs.some((x) => isHostData(x) || !(x instanceof Tensor))) return super.apply(inputs, options)
+    buildOnHostCall(this, inputs, true)
+    return this.call(inputs)
   }
 
   override call(inputs: unknown): Tensor {

@@ -44,7 +44,8 @@ function compareTokens(a: Token, b: Token): number {
   return x.length - y.length
 }
 
-// NOTE: Keras computes in int64 with TensorFlow, but hands JAX arrays back with x64 off: int32.
+// NOTE: Keras computes in int64 with TensorFlow, but hands JAX arrays back with x64 off: int32. Symbolic calls
+// give the dtype that runs (Keras's compute_output_spec says int64 for 'int' and floatx otherwise).
 const NUMBER = 'int32'
 
 /**
@@ -352,6 +353,9 @@ export abstract class IndexLookup<T extends Token> extends Layer {
     this.setVocabulary(values, this.outputMode === 'tf_idf' && this.idfWeights ? Array.from(this.idfWeights) : null)
   }
 
+  /** Keras's IndexLookup keeps no build shapes: its `build_config` is `{}`. */
+  override getBuildConfig(): Record<string, unknown> { return {} }
+
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -377,6 +381,7 @@ export interface StringLookupArgs extends IndexLookupArgs<string> { readonly enc
  */
 export class StringLookup extends IndexLookup<string> {
   static readonly className: string = 'StringLookup'
+  override get takesStrings(): boolean { return true }
   protected readonly isStringVocab = true
   readonly encoding: string
   constructor(args: StringLookupArgs = {}) {

@@ -4,14 +4,15 @@
  * `[i, f, c, o]` split along the kernel's output axis, recurrent convolutions with `same` padding.
  */
 import { InvalidArgumentError, fmt, type Dim, type Tensor } from '@kx/core'
-import { add, multiply, reshape, split } from '@kx/ops-numpy'
+import { add, reshape } from '@kx/ops-numpy'
 import { computeConvOutputShape, conv, standardizePadding, type DataFormat } from '@kx/ops-nn'
 import { Layer, configToArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
-import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
+import { serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import { dataFormatArg, serializeRegularizer, standardizeTuple } from '../common.js'
 import {
-  RecurrentCell, cellArgsOf, maskAt, splitCellInputs, stepInputShape, unitForgetBiasInitializer, zerosState,
+  RecurrentCell, activationArg, cellArgsOf, gateWeights, lstmUpdate, masked, splitCellInputs, stepDropoutMasks, stepInputShape, unitForgetBiasInitializer,
+  zerosState,
   type CellCallOptions, type RecurrentCellArgs, type RNNCell, type States,
 } from './rnn-common.js'
 import { RNN, type RecurrenceArgs } from './RNN.js'
@@ -80,8 +81,8 @@ export class ConvLSTMCell extends RecurrentCell implements RNNCell {
     if (Math.max(...this.strides) > 1 && Math.max(...this.dilationRate) > 1) {
       throw new InvalidArgumentError(`Specifying \`strides > 1\` is not compatible with \`dilation_rate > 1\`. Please provide \`strides=1\` or \`dilation_rate=1\`. Received: strides=${fmt(this.strides)} and dilation_rate=${fmt(this.dilationRate)}`)
     }
-    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation)
-    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation)
+    this.activation = activationArg(args.activation, 'tanh')
+    this.recurrentActivation = activationArg(args.recurrentActivation, 'sigmoid')
     this.unitForgetBias = args.unitForgetBias ?? true
     this.dropoutMaskCount = 4
   }
@@ -132,21 +133,13 @@ export class ConvLSTMCell extends RecurrentCell implements RNNCell {
   override call(inputs: unknown, options: CellCallOptions = {}): [Tensor, States] {
     const [x, states] = splitCellInputs(inputs, 'ConvLSTMCell')
     const [hPrev, cPrev] = states as readonly Tensor[] as [Tensor, Tensor]
-    const training = options.training ?? false
-    const dp = training && this.dropout > 0 && this.dropout < 1 ? this.getDropoutMask(x) : null
-    const rdp = training && this.recurrentDropout > 0 && this.recurrentDropout < 1 ? this.getRecurrentDropoutMask(hPrev) : null
-    const ks = split(this.kernel.value, 4, { axis: this.rank + 1 })
-    const rks = split(this.recurrentKernel.value, 4, { axis: this.rank + 1 })
-    const bs = this.bias ? split(this.bias.value, 4, { axis: 0 }) : null
-    const [zi, zf, zc, zo] = ks.map((k, g) => add(
-      this.inputConv(dp ? multiply(x, maskAt(dp, g)!) : x, k, bs ? bs[g]! : null),
-      this.recurrentConv(rdp ? multiply(hPrev, maskAt(rdp, g)!) : hPrev, rks[g]!),
-    )) as [Tensor, Tensor, Tensor, Tensor]
-    const i = this.recurrentActivation(zi)
-    const f = this.recurrentActivation(zf)
-    const c = add(multiply(f, cPrev), multiply(i, this.activation(zc)))
-    const o = this.recurrentActivation(zo)
-    const h = multiply(o, this.activation(c))
+    const [dp, rdp] = stepDropoutMasks(this, x, hPrev, options.training ?? false)
+    const { kernels, recurrentKernels, biases } = gateWeights(this, 4, this.rank + 1)
+    const gates = kernels.map((k, g) => add(
+      this.inputConv(masked(x, dp, g), k, biases ? biases[g]! : null),
+      this.recurrentConv(masked(hPrev, rdp, g), recurrentKernels[g]!),
+    ))
+    const [h, c] = lstmUpdate(this, gates, cPrev)
     return [h, [h, c]]
   }
 

@@ -7,10 +7,10 @@ import { InvalidArgumentError, fmt, type Tensor } from '@kx/core'
 import { S, add, getItem, matmul, multiply, split, squeeze, subtract } from '@kx/ops-numpy'
 import { Layer, configToArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
-import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
+import { serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import { serializeRegularizer } from '../common.js'
 import {
-  RecurrentCell, cellArgsOf, firstState, lastDim, maskAt, sameForm, splitCellInputs, unitsArg, zerosState,
+  RecurrentCell, activationArg, cellArgsOf, firstState, lastDim, masked, sameForm, splitCellInputs, stepDropoutMasks, unitsArg, zerosState,
   type CellCallOptions, type RecurrentCellArgs, type RNNCell, type States,
 } from './rnn-common.js'
 import { RNN, type RecurrenceArgs } from './RNN.js'
@@ -59,8 +59,8 @@ export class GRUCell extends RecurrentCell implements RNNCell {
     const units = unitsArg(args?.units)
     super(args)
     this.units = units
-    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation)
-    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation)
+    this.activation = activationArg(args.activation, 'tanh')
+    this.recurrentActivation = activationArg(args.recurrentActivation, 'sigmoid')
     this.resetAfter = args.resetAfter ?? true
     this.implementation = args.implementation === 1 || this.recurrentDropout !== 0 ? 1 : 2
     if (this.implementation === 1) this.dropoutMaskCount = 3
@@ -92,15 +92,12 @@ export class GRUCell extends RecurrentCell implements RNNCell {
       if (this.resetAfter) [inputBias, recurrentBias] = split(b, 2, { axis: 0 }).map((t) => squeeze(t, { axis: 0 })) as [Tensor, Tensor]
       else inputBias = b
     }
-    const training = options.training ?? false
-    const useDp = training && this.dropout > 0 && this.dropout < 1
-    const useRdp = training && this.recurrentDropout > 0 && this.recurrentDropout < 1
     let z: Tensor
     let r: Tensor
     let hh: Tensor
+    const [dp, rdp] = stepDropoutMasks(this, x, hPrev, options.training ?? false)
     if (this.implementation === 1) {
-      const dp = useDp ? this.getDropoutMask(x) : null
-      const xIn = (i: number): Tensor => (dp ? multiply(x, maskAt(dp, i)!) : x)
+      const xIn = (i: number): Tensor => masked(x, dp, i)
       let xz = matmul(xIn(0), this.cols(kernel, 0, u))
       let xr = matmul(xIn(1), this.cols(kernel, u, 2 * u))
       let xh = matmul(xIn(2), this.cols(kernel, 2 * u, 3 * u))
@@ -109,8 +106,7 @@ export class GRUCell extends RecurrentCell implements RNNCell {
         xr = add(xr, this.cols(inputBias, u, 2 * u))
         xh = add(xh, this.cols(inputBias, 2 * u, 3 * u))
       }
-      const rdp = useRdp ? this.getRecurrentDropoutMask(hPrev) : null
-      const hIn = (i: number): Tensor => (rdp ? multiply(hPrev, maskAt(rdp, i)!) : hPrev)
+      const hIn = (i: number): Tensor => masked(hPrev, rdp, i)
       let rz = matmul(hIn(0), this.cols(rk, 0, u))
       let rr = matmul(hIn(1), this.cols(rk, u, 2 * u))
       if (this.resetAfter && recurrentBias) {
@@ -129,8 +125,7 @@ export class GRUCell extends RecurrentCell implements RNNCell {
       }
       hh = this.activation(add(xh, rh))
     } else {
-      const dp = useDp ? (this.getDropoutMask(x) as Tensor | null) : null
-      let mx = matmul(dp ? multiply(x, dp) : x, kernel)
+      let mx = matmul(masked(x, dp, 0), kernel)
       if (inputBias) mx = add(mx, inputBias)
       const [xz, xr, xh] = split(mx, 3, { axis: -1 }) as [Tensor, Tensor, Tensor]
       let inner: Tensor

@@ -4,13 +4,14 @@
  * initialized to ones with `unitForgetBias`), states `[h, c]`.
  */
 import { type Tensor } from '@kx/core'
-import { add, matmul, multiply, split } from '@kx/ops-numpy'
+import { add, matmul, split } from '@kx/ops-numpy'
 import { Layer, configToArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
-import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
+import { serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import { serializeRegularizer } from '../common.js'
 import {
-  RecurrentCell, cellArgsOf, lastDim, maskAt, splitCellInputs, unitForgetBiasInitializer, unitsArg, zerosState,
+  RecurrentCell, activationArg, cellArgsOf, gateWeights, lastDim, lstmUpdate, masked, splitCellInputs, stepDropoutMasks, unitForgetBiasInitializer,
+  unitsArg, zerosState,
   type CellCallOptions, type RecurrentCellArgs, type RNNCell, type States,
 } from './rnn-common.js'
 import { RNN, type RecurrenceArgs } from './RNN.js'
@@ -56,8 +57,8 @@ export class LSTMCell extends RecurrentCell implements RNNCell {
     const units = unitsArg(args?.units)
     super(args)
     this.units = units
-    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation)
-    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation)
+    this.activation = activationArg(args.activation, 'tanh')
+    this.recurrentActivation = activationArg(args.recurrentActivation, 'sigmoid')
     this.unitForgetBias = args.unitForgetBias ?? true
     this.implementation = args.implementation === 1 || this.recurrentDropout !== 0 ? 1 : 2
     if (this.implementation === 1) this.dropoutMaskCount = 4
@@ -82,28 +83,21 @@ export class LSTMCell extends RecurrentCell implements RNNCell {
     const rk = this.recurrentKernel.value
     let gates: Tensor[]
     if (this.implementation === 1) {
-      const dp = training && this.dropout > 0 && this.dropout < 1 ? this.getDropoutMask(x) : null
-      const rdp = training && this.recurrentDropout > 0 && this.recurrentDropout < 1 ? this.getRecurrentDropoutMask(hPrev) : null
-      const ks = split(kernel, 4, { axis: 1 })
-      const rks = split(rk, 4, { axis: 1 })
-      const bs = this.bias ? split(this.bias.value, 4, { axis: 0 }) : null
-      gates = ks.map((k, i) => {
-        let g = matmul(dp ? multiply(x, maskAt(dp, i)!) : x, k)
-        if (bs) g = add(g, bs[i]!)
-        return add(g, matmul(rdp ? multiply(hPrev, maskAt(rdp, i)!) : hPrev, rks[i]!))
+      const [dp, rdp] = stepDropoutMasks(this, x, hPrev, training)
+      const { kernels, recurrentKernels, biases } = gateWeights(this, 4, 1)
+      gates = kernels.map((k, i) => {
+        let g = matmul(masked(x, dp, i), k)
+        if (biases) g = add(g, biases[i]!)
+        return add(g, matmul(masked(hPrev, rdp, i), recurrentKernels[i]!))
       })
     } else {
-      const dp = training && this.dropout > 0 && this.dropout < 1 ? (this.getDropoutMask(x) as Tensor | null) : null
-      let z = add(matmul(dp ? multiply(x, dp) : x, kernel), matmul(hPrev, rk))
+      // Implementation 2 runs without recurrent dropout (see the constructor): one input mask at most.
+      const [dp] = stepDropoutMasks(this, x, hPrev, training)
+      let z = add(matmul(masked(x, dp, 0), kernel), matmul(hPrev, rk))
       if (this.bias) z = add(z, this.bias.value)
       gates = split(z, 4, { axis: 1 })
     }
-    const [zi, zf, zc, zo] = gates as [Tensor, Tensor, Tensor, Tensor]
-    const i = this.recurrentActivation(zi)
-    const f = this.recurrentActivation(zf)
-    const c = add(multiply(f, cPrev), multiply(i, this.activation(zc)))
-    const o = this.recurrentActivation(zo)
-    const h = multiply(o, this.activation(c))
+    const [h, c] = lstmUpdate(this, gates, cPrev)
     return [h, [h, c]]
   }
 

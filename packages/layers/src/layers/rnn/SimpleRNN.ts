@@ -3,10 +3,10 @@ import { type Tensor } from '@kx/core'
 import { add, matmul, multiply } from '@kx/ops-numpy'
 import { Layer, configToArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
-import { get as getActivation, serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
+import { serialize as serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import { serializeRegularizer } from '../common.js'
 import {
-  RecurrentCell, cellArgsOf, firstState, lastDim, sameForm, splitCellInputs, unitsArg, zerosState,
+  RecurrentCell, activationArg, cellArgsOf, firstState, lastDim, sameForm, splitCellInputs, unitsArg, zerosState,
   type CellCallOptions, type RecurrentCellArgs, type RNNCell, type States,
 } from './rnn-common.js'
 import { RNN, type RecurrenceArgs } from './RNN.js'
@@ -41,7 +41,7 @@ export class SimpleRNNCell extends RecurrentCell implements RNNCell {
     const units = unitsArg(args?.units)
     super(args)
     this.units = units
-    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation)
+    this.activation = activationArg(args.activation, 'tanh')
     this.stateSize = units
     this.outputSize = units
   }

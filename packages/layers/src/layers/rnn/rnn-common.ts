@@ -4,8 +4,9 @@
  * (kernel / recurrent kernel / bias initializers, regularizers, constraints) and their config keys.
  */
 import { InvalidArgumentError, SeedGenerator, Tensor, fmt, type Dim, type DType, type Variable } from '@kx/core'
-import { concatenate, ones, random, zeros } from '@kx/ops-numpy'
+import { add, concatenate, multiply, ones, random, split, zeros } from '@kx/ops-numpy'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
+import { get as getActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import {
   constraintArg, initializerArg, regularizerArg, serializeConstraint, serializeInitializer, serializeRegularizer,
   type ConstraintIdentifier, type InitializerIdentifier, type InitializerLike, type RegularizerIdentifier,
@@ -168,6 +169,46 @@ export function maskAt(mask: Tensor | Tensor[] | null, i: number): Tensor | null
   return Array.isArray(mask) ? mask[i]! : mask
 }
 
+/** `x` times mask `i` of `mask` (`x` itself without a mask). */
+export function masked(x: Tensor, mask: Tensor | Tensor[] | null, i: number): Tensor {
+  const m = maskAt(mask, i)
+  return m ? multiply(x, m) : x
+}
+
+/** The input and recurrent dropout masks of one training step (null where a rate is 0 or 1, or outside training). */
+export function stepDropoutMasks(cell: DropoutRNNCell, x: Tensor, h: Tensor, training: boolean): [Tensor | Tensor[] | null, Tensor | Tensor[] | null] {
+  const dp = training && cell.dropout > 0 && cell.dropout < 1 ? cell.getDropoutMask(x) : null
+  const rdp = training && cell.recurrentDropout > 0 && cell.recurrentDropout < 1 ? cell.getRecurrentDropoutMask(h) : null
+  return [dp, rdp]
+}
+
+/** An activation argument, or Keras's default for it. */
+export function activationArg(v: ActivationIdentifier | undefined, fallback: ActivationIdentifier): ActivationFn {
+  return getActivation(v === undefined ? fallback : v)
+}
+
+/**
+ * The LSTM state update from the gate pre-activations `[i, f, ĉ, o]` (LSTMCell, ConvLSTMCell):
+ * `c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(ĉ)`, `h = σ(o) ⊙ tanh(c)`; returns `[h, c]`.
+ */
+export function lstmUpdate(cell: { readonly activation: ActivationFn; readonly recurrentActivation: ActivationFn }, gates: readonly Tensor[], cPrev: Tensor): [Tensor, Tensor] {
+  const [zi, zf, zc, zo] = gates as [Tensor, Tensor, Tensor, Tensor]
+  const i = cell.recurrentActivation(zi)
+  const f = cell.recurrentActivation(zf)
+  const c = add(multiply(f, cPrev), multiply(i, cell.activation(zc)))
+  const o = cell.recurrentActivation(zo)
+  return [multiply(o, cell.activation(c)), c]
+}
+
+/** A cell's kernel, recurrent kernel and bias split into `n` gates (kernels along `axis`, the bias along 0). */
+export function gateWeights(cell: RecurrentCell, n: number, axis: number): { kernels: Tensor[]; recurrentKernels: Tensor[]; biases: Tensor[] | null } {
+  return {
+    kernels: split(cell.kernel.value, n, { axis }),
+    recurrentKernels: split(cell.recurrentKernel.value, n, { axis }),
+    biases: cell.bias ? split(cell.bias.value, n, { axis: 0 }) : null,
+  }
+}
+
 /** Weight arguments of the recurrent cells (Keras names, camelCased). */
 export interface RecurrentWeightArgs {
   readonly useBias?: boolean
@@ -261,33 +302,24 @@ export interface RecurrentCellArgs extends DropoutCellArgs, RecurrentWeightArgs 
  * ```
  */
 export abstract class RecurrentCell extends DropoutRNNCell {
-  readonly useBias: boolean
-  readonly kernelInitializer: InitializerLike
-  readonly recurrentInitializer: InitializerLike
-  readonly biasInitializer: InitializerLike
-  readonly kernelRegularizer: Regularizer | null
-  readonly recurrentRegularizer: Regularizer | null
-  readonly biasRegularizer: Regularizer | null
-  readonly kernelConstraint: Constraint | null
-  readonly recurrentConstraint: Constraint | null
-  readonly biasConstraint: Constraint | null
+  // Set from `recurrentWeightArgs` in the constructor.
+  readonly useBias!: boolean
+  readonly kernelInitializer!: InitializerLike
+  readonly recurrentInitializer!: InitializerLike
+  readonly biasInitializer!: InitializerLike
+  readonly kernelRegularizer!: Regularizer | null
+  readonly recurrentRegularizer!: Regularizer | null
+  readonly biasRegularizer!: Regularizer | null
+  readonly kernelConstraint!: Constraint | null
+  readonly recurrentConstraint!: Constraint | null
+  readonly biasConstraint!: Constraint | null
   kernel!: Variable
   recurrentKernel!: Variable
   bias: Variable | null = null
 
   constructor(args: RecurrentCellArgs) {
     super(args)
-    const w = recurrentWeightArgs(args)
-    this.useBias = w.useBias
-    this.kernelInitializer = w.kernelInitializer
-    this.recurrentInitializer = w.recurrentInitializer
-    this.biasInitializer = w.biasInitializer
-    this.kernelRegularizer = w.kernelRegularizer
-    this.recurrentRegularizer = w.recurrentRegularizer
-    this.biasRegularizer = w.biasRegularizer
-    this.kernelConstraint = w.kernelConstraint
-    this.recurrentConstraint = w.recurrentConstraint
-    this.biasConstraint = w.biasConstraint
+    Object.assign(this, recurrentWeightArgs(args))
   }
 
   /** Creates `kernel`, `recurrent_kernel` and (with `useBias`) `bias`. */
