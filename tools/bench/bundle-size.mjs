@@ -25,12 +25,14 @@ const top = Number(argv[argv.indexOf('--top') + 1] || 15)
 /**
  * The apps: the same job (load a saved model, InputLayer → Dense, from the page's folder, predict one batch,
  * print it). `lazy`: what the page's dynamic imports reach at run time, as package names or source paths
- * (the WebGPU engine, which kx imports once an adapter exists; jsfive/fflate, which read `.keras` files;
+ * (the WebGPU engine, which kx imports once an adapter exists; jsfive and fflate's inflater, which read `.keras` files;
  * the layer modules the model's config names, which kx's loaders import on demand).
  */
 const DENSE = 'layers/src/layers/core/Dense.ts'
+// The zip reader's lazy chunk (fflate's inflater alone; the zip writer is another chunk, never loaded here).
+const INFLATE = 'layers/src/saving/fflate-inflate.ts'
 const APPS = {
-  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', 'fflate', DENSE], code: `
+  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', INFLATE, DENSE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { loadModel } from '@kx/layers/saving'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
@@ -63,7 +65,7 @@ const APPS = {
     const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
     console.log(await y.data())
   ` },
-  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', 'fflate'], code: `
+  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', INFLATE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { registerBuiltinLayers, saving } from '@kx/layers'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
@@ -99,7 +101,7 @@ function packageOf(path) {
 /**
  * Bundles one app. `loaded` is what the page downloads to run it: the entry chunk, its static imports, and
  * the dynamically imported chunks the app reaches (`lazy` packages: the WebGPU engine, which kx imports once
- * an adapter exists; jsfive/fflate, which read `.keras` files). Chunks nobody reaches at run time (tfjs's
+ * an adapter exists; jsfive and fflate's inflater, which read `.keras` files). Chunks nobody reaches at run time (tfjs's
  * wasm/cpu engines behind `createTfjsBackend`'s dynamic imports; h5wasm, which kx loads only to write HDF5
  * or to read a file jsfive cannot) are counted in `all` only.
  */

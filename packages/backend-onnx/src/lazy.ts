@@ -77,8 +77,12 @@ export class LazyHandle<V> {
   /** The one value an uploaded tensor repeats (zeros, ones), if it does. */
   splat: number | undefined
   error: unknown
+  private size = -1
   constructor(readonly shape: readonly number[], readonly dtype: DType) {}
-  get bytes(): number { return this.shape.reduce((a, d) => a * d, 1) * itemsize(this.dtype) }
+  get bytes(): number {
+    if (this.size < 0) this.size = this.shape.reduce((a, d) => a * d, 1) * itemsize(this.dtype)
+    return this.size
+  }
 }
 
 /** Settings of the lazy engine. */
@@ -371,18 +375,26 @@ export function wholeGraph<V>(
   }
   return {
     run(inputs: readonly BackendTensor[]): unknown[] {
+      // NOTE: plain loops: this runs once per predict / train step, where a small batch's latency is mostly JS.
       const handles = inputs.map((t) => t.dataId as LazyHandle<V>)
       let exe = fed
       let feeds = handles
       if (bakeable) {
-        const reads = handles.slice(nIn)
-        const same = lastReads !== undefined && reads.every((h, i) => h === lastReads![i])
-        if (!same) { baked?.dispose(); baked = undefined } else baked ??= bake(reads)
-        lastReads = reads
-        if (baked) { exe = baked; feeds = handles.slice(0, nIn) }
+        let same = lastReads !== undefined
+        for (let i = nIn; same && i < handles.length; i++) same = handles[i] === lastReads![i - nIn]
+        if (!same) {
+          baked?.dispose()
+          baked = undefined
+          lastReads = handles.slice(nIn)
+        } else baked ??= bake(lastReads!)
+        if (baked) { exe = baked; feeds = nIn === handles.length ? handles : handles.slice(0, nIn) }
       }
-      const results = exe.run(feeds.map((h) => engine.valueOf(h)), feeds)
-      return results.map((r, i) => engine.materialized(r, specs[i]!.shape as number[], specs[i]!.dtype))
+      const values = new Array<V>(feeds.length)
+      for (let i = 0; i < feeds.length; i++) values[i] = engine.valueOf(feeds[i]!)
+      const results = exe.run(values, feeds)
+      const out = new Array<LazyHandle<V>>(results.length)
+      for (let i = 0; i < results.length; i++) out[i] = engine.materialized(results[i]!, specs[i]!.shape as number[], specs[i]!.dtype)
+      return out
     },
     dispose: () => { fed.dispose(); baked?.dispose() },
   }

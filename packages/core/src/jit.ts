@@ -51,6 +51,12 @@ function idOf(o: object): number {
  */
 function signature(args: readonly unknown[]): { tensors: Tensor[]; key: string } {
   const tensors: Tensor[] = []
+  // Fast path for the common call shape (tensors only: a predict or train step's batch).
+  if (args.every((a) => a instanceof Tensor)) {
+    let key = ''
+    for (const t of args as readonly Tensor[]) { tensors.push(t); key += `${key ? '|' : ''}T${t.dtype}[${t.shape.join(',')}]` }
+    return { key, tensors }
+  }
   const rec = (v: unknown): string => {
     if (v instanceof Tensor) { tensors.push(v); return `T${v.dtype}[${v.shape.join(',')}]` }
     if (v === null) return 'null'
@@ -123,8 +129,8 @@ export function jit<A extends unknown[], R>(fn: (...args: A) => R, options: JitO
     if (isTracing() || tensors.some((t) => t.isSymbolic)) return fn(...args)
     const { entry } = entryFor(args, sig)
     const { graph, backend } = entry
-    const reads = graph.variableReads.map((r) => r.variable.rawValue)
-    const canCompile = backend.capabilities.compilesGraphs && backend.compile !== undefined && !anyTapeWatches([...tensors, ...reads])
+    const runInputs = graph.variableReads.length ? tensors.concat(graph.variableReads.map((r) => r.variable.rawValue)) : tensors
+    const canCompile = backend.capabilities.compilesGraphs && backend.compile !== undefined && !anyTapeWatches(runInputs)
     if (!canCompile) {
       const outs = evaluateGraph(graph, tensors, { backend })
       return treeUnflatten(graph.outputTree!, outs) as R
@@ -136,7 +142,7 @@ export function jit<A extends unknown[], R>(fn: (...args: A) => R, options: JitO
       graph.variableWrites.forEach((w, k) => w.variable.assign(wrap(outs.length + k, w.value.aval)))
       return treeUnflatten(graph.outputTree!, outs) as R
     }
-    const ids = entry.compiled.run([...tensors, ...reads])
+    const ids = entry.compiled.run(runInputs)
     return (ids instanceof Promise ? ids.then(finish) : finish(ids)) as R
   }
 

@@ -36,3 +36,11 @@ export * as activations from './activations/index.js'
 export * as initializers from './initializers/index.js'
 export * as regularizers from './regularizers/index.js'
 export * as constraints from './constraints/index.js'
+
+import { installModelFileHooks } from './engine/hooks.js'
+import { loadWeights, saveModel, saveWeights } from './saving/saveModel.js'
+
+// NOTE: a side effect on purpose (package.json lists this file in `sideEffects`, so bundlers keep it):
+// `Model.save/saveWeights/loadWeights` work once the root is imported. `@kx/layers/saving` alone installs
+// nothing, so an inference bundle built on it carries no writer (its `saveModel` stays callable).
+installModelFileHooks({ save: saveModel, saveWeights, loadWeights })

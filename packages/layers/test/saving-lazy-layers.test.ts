@@ -54,4 +54,14 @@ describe('@kx/layers/saving loads layer classes lazily', () => {
     for (const n of names) expect(typeof (layerRegistry.lookup(n) as { fromConfig?: unknown } | undefined)?.fromConfig, n).toBe('function')
     expect(layerRegistry.lookup('GroupQueryAttention')).toBe(layerRegistry.lookup('GroupedQueryAttention'))
   })
+
+  it('Model.save/saveWeights/loadWeights without the package root say where the writer is', async () => {
+    // The root installs the file hooks; this entry alone does not, so its bundles carry no writer.
+    const model = dense()
+    const files = memoryFiles()
+    await expect(model.save(files)).rejects.toThrow(InvalidArgumentError)
+    await expect(model.save(files)).rejects.toThrow(/Model\.save\(\).*`@kx\/layers`.*saveModel\(model, path\)/)
+    await expect(model.saveWeights(files)).rejects.toThrow(/Model\.saveWeights\(\).*saveWeights\(model, path\)/)
+    await expect(model.loadWeights(files.source('x.weights.h5'))).rejects.toThrow(/Model\.loadWeights\(\)/)
+  })
 })

@@ -1,7 +1,8 @@
 /**
  * @file ONNX Runtime workloads (bundled by ./onnx.mjs): CNN inference through kx's `onnx` backend (jit:
  * one session; eager: the lazy pending graph) against the same network as a hand-built ONNX graph run
- * with onnxruntime-node's public API (`predict`: the layers model through `model.predict`), MLP
+ * with onnxruntime-node's public API (`predict`: the layers model through `model.predict`; the
+ * `allowSpinning false` rows against the peer run with that same session option), MLP
  * training (Adam) through `jit` and through `model.fit` on `onnx` against tfjs-layers 4.22 on wasm, and
  * the CNN's `model.fit` on `onnx`. Ratios: kx ÷ peer.
  */
@@ -84,7 +85,7 @@ function cnnLayersModel() {
 
 function cnnInfer(batch) {
   const kxImpl = (mode) => ({
-    id: `kx onnx ${mode}`, side: 'kx', engine: 'onnx',
+    id: `kx onnx ${mode}`, side: 'kx', engine: mode.includes('allowSpinning false') ? NO_SPIN : 'onnx',
     setup: async () => {
       const b = onnx()
       if (mode === 'predict' || mode === 'predict, allowSpinning false') {
@@ -110,14 +111,24 @@ function cnnInfer(batch) {
   return {
     name: `CNN inference (onnx), batch ${batch}`, detail: 'forward + softmax, output read back', kind: batch === 1 ? 'latency' : 'throughput',
     unit: batch === 1 ? 'ms/batch' : 'samples/s', unitsPerStep: batch, ...(batch === 1 ? { latencyScale: 1e3 } : {}),
-    impls: [kxImpl('jit'), kxImpl('predict'), kxImpl('predict, allowSpinning false'), kxImpl('eager'), {
-      id: 'ORT hand-built graph', side: 'peer', engine: 'onnx',
-      setup: async () => {
-        const session = await InferenceSession.create(handBuiltCnn())
-        const x = new OrtTensor('float32', Float32Array.from({ length: batch * 784 }, (_, i) => (i % 13) / 13), [batch, 1, 28, 28])
-        return { step: async () => { await session.run({ x }) }, dispose: () => session.release() }
-      },
-    }],
+    impls: [kxImpl('jit'), kxImpl('predict'), kxImpl('eager'), peerCnn(batch, false), kxImpl('predict, allowSpinning false'), peerCnn(batch, true)],
+  }
+}
+
+const NO_SPIN = 'onnx, allowSpinning false'
+
+/**
+ * The hand-built graph through onnxruntime-node's public API, with its default session options (as kx's
+ * `onnx` backend: ORT's thread defaults, optimization level all) or with idle threads sleeping.
+ */
+function peerCnn(batch, noSpin) {
+  return {
+    id: noSpin ? 'ORT hand-built graph, allowSpinning false' : 'ORT hand-built graph', side: 'peer', engine: noSpin ? NO_SPIN : 'onnx',
+    setup: async () => {
+      const session = await InferenceSession.create(handBuiltCnn(), noSpin ? { extra: { 'session.intra_op.allow_spinning': '0' } } : {})
+      const x = new OrtTensor('float32', Float32Array.from({ length: batch * 784 }, (_, i) => (i % 13) / 13), [batch, 1, 28, 28])
+      return { step: async () => { await session.run({ x }) }, dispose: () => session.release() }
+    },
   }
 }
 

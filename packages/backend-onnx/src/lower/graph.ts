@@ -2,13 +2,14 @@
  * @file Lowering a whole program of primitive calls (a pending eager graph, a traced `Graph`) into an
  * ONNX model: named inputs, embedded constants, one lowering per equation, outputs de-aliased.
  */
-import { UnsupportedOpError, fmt, type AbstractValue, type BackendPrim, type ControlPrimParams, type TypedArray } from '@kx/core'
+import { UnsupportedOpError, fmt, type AbstractValue, type BackendPrim, type ControlPrimParams, type Dim, type TypedArray } from '@kx/core'
 import { lowerCond, lowerScan, lowerWhile } from './control.js'
 import { GraphBuilder, type LVal } from '../onnx/builder.js'
 import { NATIVE, STORAGE, isHalf, rawBytes } from '../onnx/dtypes.js'
 import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '../onnx/proto.js'
 import { LOWERINGS } from './table.js'
 import { fusions } from './fuse.js'
+import { peephole } from './peephole.js'
 
 /** One equation of a program to lower: value ids in, value ids (with avals) out. */
 export interface ProgramEquation {
@@ -149,6 +150,7 @@ export function lowerProgram(p: Program, options: LowerOptions): { model: OnnxMo
     const outs = fuse ? [fuse(b, (id) => value(id, eq.prim))] : lowerEquation(b, eq.prim, ins, eq.params, eq.outputs.map((o) => o.aval))
     eq.outputs.forEach((o, i) => env.set(o.id, { name: outs[i]!, shape: o.aval.shape, dtype: o.aval.dtype }))
   }
+  b.nodes = peephole(b, b.nodes, knownShapes(env.values()), new Set(p.constants.flatMap((c) => (c.name ? [env.get(c.id)!.name] : []))))
   // Outputs: rename the producing node's output when it is private to this output, else copy.
   const fed = new Set([...inputNames, ...b.initializers.map((t) => t.name)])
   const produced = new Set(b.nodes.flatMap((n) => n.outputs))
@@ -173,6 +175,19 @@ export function lowerProgram(p: Program, options: LowerOptions): { model: OnnxMo
     graph: { name: options.graphName ?? 'kx', nodes, initializers, inputs: graphInputs, outputs: graphOutputs },
   }
   return { model, inputNames, outputNames: outNames }
+}
+
+/** The kx shape of each ONNX value name, leaving out a name two values share with different shapes. */
+function knownShapes(values: Iterable<LVal>): Map<string, readonly Dim[]> {
+  const shapes = new Map<string, readonly Dim[]>()
+  const clash = new Set<string>()
+  for (const v of values) {
+    const s = shapes.get(v.name)
+    if (s && (s.length !== v.shape.length || s.some((d, i) => d !== v.shape[i]))) clash.add(v.name)
+    shapes.set(v.name, v.shape)
+  }
+  for (const n of clash) shapes.delete(n)
+  return shapes
 }
 
 /** Sub-graphs held in a node's attributes. */

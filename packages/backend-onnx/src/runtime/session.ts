@@ -40,6 +40,9 @@ function ensureInit(): void {
   initialised = true
 }
 
+/** Run options of every call (none: one shared object, nothing allocated per call). */
+const RUN_OPTIONS = Object.freeze({})
+
 /** A loaded model, run synchronously with positional feeds and fetches. */
 export class Session {
   private readonly native: ReturnType<typeof createNative>
@@ -77,9 +80,13 @@ export class Session {
       throw new InvalidArgumentError(`ONNX session expects ${this.inputNames.length} inputs. Received: ${feeds.length} inputs, names=${fmt(this.inputNames)}`)
     }
     const f: Record<string, OrtValue> = {}
-    this.inputNames.forEach((n, i) => { f[n] = feeds[i]! })
-    const out = this.native.run(f, this.fetches, {}) as Record<string, OrtValue>
-    return this.outputNames.map((n) => out[n]!)
+    const ins = this.inputNames
+    for (let i = 0; i < ins.length; i++) f[ins[i]!] = feeds[i]!
+    const out = this.native.run(f, this.fetches, RUN_OPTIONS) as Record<string, OrtValue>
+    const outs = this.outputNames
+    const res = new Array<OrtValue>(outs.length)
+    for (let i = 0; i < outs.length; i++) res[i] = out[outs[i]!]!
+    return res
   }
 
   dispose(): void {

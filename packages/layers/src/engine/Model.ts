@@ -8,7 +8,7 @@ import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from './Layer
 import { InputLayer } from './InputLayer.js'
 import { type KerasHistory, type Node, historyOf } from './Node.js'
 import { formatSummary, type SummaryOptions } from './summary.js'
-import { serializeModelHook } from './hooks.js'
+import { getModelFileHooks, serializeModelHook, type ModelFileHooks } from './hooks.js'
 import { StringArray, isStringValue, predictWithStrings, toInputValue } from './strings.js'
 import type { SaveModelOptions, SaveWeightsOptions, LoadWeightsOptions } from '../saving/saveModel.js'
 import type { SaveTarget, LoadSource } from '../saving/io.js'
@@ -36,6 +36,18 @@ export interface TrainerPlugin {
 }
 
 let trainer: TrainerPlugin | undefined
+
+/**
+ * The file I/O behind `Model.save/saveWeights/loadWeights`, installed by the package root. A hook, not an
+ * `await import()`: esbuild keeps every export of a dynamically imported module that the bundle also
+ * imports statically, which put the whole writer into `@kx/layers/saving` inference bundles.
+ */
+function fileHooks(method: string): ModelFileHooks {
+  const h = getModelFileHooks()
+  if (h) return h
+  const fn = method === 'save' ? 'saveModel' : method
+  throw new InvalidArgumentError(`Model.${method}() needs the model file I/O that the \`@kx/layers\` package root installs. Import the package root (\`@kx/layers\`) once, or call \`${fn}(model, path)\` from \`@kx/layers/saving\`. Received: Model.${method}() with only \`@kx/layers/saving\` loaded.`)
+}
 
 /** Installs the training implementation behind `Model.compile/fit/evaluate/predict`. */
 export function registerTrainer(plugin: TrainerPlugin): void { trainer = plugin }
@@ -144,11 +156,16 @@ export class Model extends Layer {
 
   /**
    * Saves the model as a `.keras` archive (config, weights, optimizer state) — Keras `model.save`.
-   * The zip/HDF5 helpers load lazily, so inference bundles that never save stay small.
+   * The zip/HDF5 helpers load lazily, so inference bundles that never save stay small. Needs the package
+   * root imported (it installs the writer); with `@kx/layers/saving` alone, call its `saveModel`.
+   *
+   * @example
+   * ```ts
+   * await model.save('model.keras')
+   * ```
    */
   async save(filepath: SaveTarget, options: SaveModelOptions = {}): Promise<void> {
-    const { saveModel } = await import('../saving/saveModel.js')
-    return saveModel(this, filepath, options)
+    return fileHooks('save').save(this, filepath, options)
   }
   /**
    * Exports the model for inference to a deployment format (Keras `model.export(filepath, format)`):
@@ -173,13 +190,11 @@ export class Model extends Layer {
   }
   /** Saves weights only (`.weights.h5`, or sharded `.weights.json`) — Keras `save_weights`. */
   async saveWeights(filepath: SaveTarget, options: SaveWeightsOptions = {}): Promise<void> {
-    const { saveWeights } = await import('../saving/saveModel.js')
-    return saveWeights(this, filepath, options)
+    return fileHooks('saveWeights').saveWeights(this, filepath, options)
   }
   /** Loads weights saved by `saveWeights` or Keras (`.weights.h5`, `.keras`, legacy `.h5`) — Keras `load_weights`. */
   async loadWeights(filepath: LoadSource, options: LoadWeightsOptions = {}): Promise<void> {
-    const { loadWeights } = await import('../saving/saveModel.js')
-    return loadWeights(this, filepath, options)
+    return fileHooks('loadWeights').loadWeights(this, filepath, options)
   }
 
   compile(options: Record<string, unknown> = {}): void { needTrainer('compile').compile(this, options) }

@@ -28,3 +28,17 @@ export function installRegularizerHooks(h: RegularizerHooks): void { regularizer
 
 /** @internal The installed regularizer hooks, or undefined. */
 export function getRegularizerHooks(): RegularizerHooks | undefined { return regularizerHooks }
+
+/** `Model.save` / `saveWeights` / `loadWeights` implementations (saving/saveModel.ts), installed by the package root. */
+export interface ModelFileHooks {
+  save(model: object, target: unknown, options: object): Promise<void>
+  saveWeights(model: object, target: unknown, options: object): Promise<void>
+  loadWeights(model: object, source: unknown, options: object): Promise<void>
+}
+let modelFileHooks: ModelFileHooks | undefined
+
+/** @internal Installed by the package root (index.ts), so a `@kx/layers/saving` bundle that never saves carries no writer. */
+export function installModelFileHooks(h: ModelFileHooks): void { modelFileHooks = h }
+
+/** @internal The installed model file hooks, or undefined. */
+export function getModelFileHooks(): ModelFileHooks | undefined { return modelFileHooks }

@@ -177,7 +177,7 @@ export class ZipReader {
 }
 
 async function inflateCapped(raw: Uint8Array, declared: number, where: string): Promise<Uint8Array> {
-  const { Inflate } = await import('fflate')
+  const { Inflate } = await import('./fflate-inflate.js')
   const out = new Uint8Array(declared)
   let total = 0
   let finished = false
@@ -202,7 +202,7 @@ async function inflateCapped(raw: Uint8Array, declared: number, where: string): 
 
 /** Builds a ZIP archive of stored (uncompressed) members, in the given order. */
 export async function writeZip(files: readonly (readonly [string, Uint8Array])[]): Promise<Uint8Array> {
-  const { zipSync } = await import('fflate')
+  const { zipSync } = await import('./fflate-zip.js')
   const input: Record<string, [Uint8Array, { level: 0 }]> = Object.create(null) as Record<string, [Uint8Array, { level: 0 }]>
   for (const [name, data] of files) input[name] = [data, { level: 0 }]
   return zipSync(input)

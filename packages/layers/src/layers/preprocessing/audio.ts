@@ -4,7 +4,7 @@
  */
 import { DTypeError, InvalidArgumentError, Tensor, type Dim } from '@kx/core'
 import {
-  add, arctan2, cast, concatenate, expandDims, linspace, log, log10, math, maximum, minimum, max, multiply, pad, power, reshape, sqrt, square, subtract,
+  add, arctan2, cast, concatenate, expandDims, linspace, log, log10, extractSequences, stft, maximum, minimum, max, multiply, pad, power, reshape, sqrt, square, subtract,
   swapaxes, take, tensordot, transpose, divide, array,
 } from '@kx/ops-numpy'
 import { conv, computeConvOutputShape } from '@kx/ops-nn'
@@ -86,7 +86,7 @@ export class MelSpectrogram extends Layer {
     const lin = linspace(array(0, { dtype: d }), array(nyquist, { dtype: d }), { num: numSpectrogramBins })
     const binsMel = expandDims(this.hzToMel(sliceFrom(lin, 1)), 1)
     const edges = linspace(this.hzToMel(array(this.minFreq, { dtype: d })), this.hzToMel(array(this.maxFreq, { dtype: d })), { num: this.numMelBins + 2 })
-    const bands = math.extractSequences(edges, 3, 1)
+    const bands = extractSequences(edges, 3, 1)
     const col = (j: number): Tensor => reshape(sliceCol(bands, j), [1, this.numMelBins])
     const [lo, ce, up] = [col(0), col(1), col(2)]
     const lower = divide(subtract(binsMel, lo), subtract(ce, lo))
@@ -99,7 +99,7 @@ export class MelSpectrogram extends Layer {
     const cd = this.computeDtype
     const d = cd === 'float32' || cd === 'float64' ? cd : 'float32'
     const x = cast(inputs as Tensor, d)
-    const [re, im] = math.stft(x, this.sequenceLength, this.sequenceStride, this.fftLength, { window: this.window, center: true })
+    const [re, im] = stft(x, this.sequenceLength, this.sequenceStride, this.fftLength, { window: this.window, center: true })
     let spec = power(sqrt(add(square(re), square(im))), this.magExp)
     spec = tensordot(spec, cast(this.linearToMelWeightMatrix(spec.shape[spec.shape.length - 1] as number), spec.dtype), { axes: 1 })
     if (this.powerToDb) {

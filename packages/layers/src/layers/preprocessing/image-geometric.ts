@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, NotImplementedError, Tensor, fmt } from '@kx/core'
 import {
-  add, amax, amin, cast, clip, concatenate, divide, expandDims, flip, greater, less, lessEqual, linalg, matmul, maximum, minimum, multiply, ones, onesLike,
+  add, amax, amin, cast, clip, concatenate, divide, expandDims, flip, greater, less, lessEqual, matmul, maximum, minimum, multiply, ones, onesLike,
+  inv as linalgInv, solve as linalgSolve,
   random, repeat, reshape, split, squeeze, stack, subtract, take, transpose, where, zeros, zerosLike, array as asTensor,
 } from '@kx/ops-numpy'
 import { image } from '@kx/ops-nn'
@@ -435,7 +436,7 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
     const xy = convertFormat(b, this.boundingBoxFormat!, 'xyxy', { height, width })
     const n = imageShape[0]!
     const hom = concatenate([reshape(cast(homographyOf(start, end), this.computeDtype), [n, 8]), ones([n, 1], { dtype: this.computeDtype })], { axis: 1 })
-    const back = linalg.inv(reshape(hom, [n, 3, 3]))
+    const back = linalgInv(reshape(hom, [n, 3, 3]))
     const [x0, y0, x1, y1] = split(xy.boxes, 4, { axis: -1 }) as [Tensor, Tensor, Tensor, Tensor]
     const corner = (x: Tensor, y: Tensor): [Tensor, Tensor] => {
       const p = matmul(back, transpose(concatenate([x, y, onesLike(x)], { axis: -1 }), { axes: [0, 2, 1] }))
@@ -465,7 +466,7 @@ function homographyOf(start: Tensor, end: Tensor): Tensor {
   const xRows = stack([ex, ey, o, z, z, z, neg(sx, ex), neg(sx, ey)], { axis: -1 })
   const yRows = stack([z, z, z, ex, ey, o, neg(sy, ex), neg(sy, ey)], { axis: -1 })
   const a = concatenate([xRows, yRows], { axis: 1 })
-  return squeeze(linalg.solve(a, expandDims(concatenate([sx, sy], { axis: -1 }), -1)), { axis: -1 })
+  return squeeze(linalgSolve(a, expandDims(concatenate([sx, sy], { axis: -1 }), -1)), { axis: -1 })
 }
 
 /** Options of `RandomElasticTransform`. */
