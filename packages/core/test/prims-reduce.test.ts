@@ -232,3 +232,26 @@ describe('cumsum / cumprod / cummax / cummin', () => {
 // ---- golden data from jax.lax (tools/golden/core_movement.py) ------------------------------------
 
 describe('golden values and VJPs from jax.lax', () => runGolden(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod', 'argmax', 'argmin', 'cumsum', 'cumprod', 'cummax', 'cummin']))
+
+describe('32-bit integer products wrap exactly (checked with BigInt modular arithmetic)', () => {
+  const wrap = (v: bigint, unsigned: boolean): number => Number(unsigned ? BigInt.asUintN(32, v) : BigInt.asIntN(32, v))
+  const xs = [123456789, -987654321, 2147483647, -2147483648, 65537, 46341]
+  const ys = [123456789, 3, 2147483647, -1, 65537, 46341]
+  it('mul and pow on int32/uint32', async () => {
+    for (const dtype of ['int32', 'uint32'] as const) {
+      const u = dtype === 'uint32'
+      const a = xs.map((v) => (u ? v >>> 0 : v)), b = ys.map((v) => (u ? v >>> 0 : v))
+      const got = await lax.mul(tensor(a, { dtype }), tensor(b, { dtype })).data()
+      expect([...got]).toEqual(a.map((v, i) => wrap(BigInt(v) * BigInt(b[i]!), u)))
+      const p = await lax.pow(tensor(a, { dtype }), tensor(a.map(() => 3), { dtype })).data()
+      expect([...p]).toEqual(a.map((v) => wrap(BigInt(v) ** 3n, u)))
+    }
+  })
+  it('reduce_prod and cumprod on int32', async () => {
+    const got = await lax.reduce('reduce_prod', tensor(xs, { dtype: 'int32' }), [0]).data()
+    expect(got[0]).toBe(wrap(xs.reduce((acc, v) => acc * BigInt(v), 1n), false))
+    const cum = await lax.cumulative('cumprod', tensor(xs, { dtype: 'int32' }), 0, false).data()
+    let acc = 1n
+    expect([...cum]).toEqual(xs.map((v) => { acc *= BigInt(v); return wrap(acc, false) }))
+  })
+})

@@ -30,11 +30,13 @@ function intDiv(x: number, y: number, d: DType): number {
   if (y === 0) return isUnsigned(d) ? 0xffffffff : -1 // XLA: integer x / 0 is all ones
   return Math.trunc(x / y)
 }
+/** 32-bit integer products wrap like XLA's; a float64 product loses the low bits above 2^53 first. */
+export const wrapMul32 = (d: DType): boolean => d === 'int32' || d === 'uint32'
 function intPow(x: number, y: number, d: DType): number {
   if (isFloat(d)) return Math.pow(x, y)
   if (y < 0) return x === 1 ? 1 : x === -1 ? (y % 2 === 0 ? 1 : -1) : 0
   let r = 1
-  for (let i = 0; i < y; i++) r *= x
+  for (let i = 0; i < y; i++) r = wrapMul32(d) ? Math.imul(r, x) : r * x
   return r
 }
 const maxNaN = (x: number, y: number): number => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y))
@@ -43,7 +45,7 @@ const minNaN = (x: number, y: number): number => (Number.isNaN(x) || Number.isNa
 const BINARY: { [P in BinaryPrim]: (x: number, y: number, d: DType) => number } = {
   add: (x, y, d) => (isBool(d) ? (x || y ? 1 : 0) : x + y),
   sub: (x, y) => x - y,
-  mul: (x, y, d) => (isBool(d) ? (x && y ? 1 : 0) : x * y),
+  mul: (x, y, d) => (isBool(d) ? (x && y ? 1 : 0) : wrapMul32(d) ? Math.imul(x, y) : x * y),
   div: intDiv,
   rem: (x, y, d) => (!isFloat(d) && y === 0 ? x : x % y),
   pow: intPow,

@@ -3,6 +3,7 @@ import { allocTyped, isBool, isFloat, type DType } from '../dtype.js'
 import type { CumulativePrim, ReducePrim } from '../primitives/types.js'
 import type { RefImpl, RefImplTable } from './types.js'
 import { axesLast, axisRestored } from './movement.js'
+import { wrapMul32 } from './elementwise.js'
 
 /** Smallest / largest value of a dtype: the identities of max / min reductions. */
 function lowest(d: DType): number {
@@ -37,7 +38,7 @@ function monoid(p: ReducePrim | CumulativePrim, d: DType): [number, (a: number, 
   const bool = isBool(d)
   switch (p) {
     case 'reduce_sum': case 'cumsum': return [0, bool ? (a, b) => (a || b ? 1 : 0) : (a, b) => a + b]
-    case 'reduce_prod': case 'cumprod': return [1, bool ? (a, b) => (a && b ? 1 : 0) : (a, b) => a * b]
+    case 'reduce_prod': case 'cumprod': return [1, bool ? (a, b) => (a && b ? 1 : 0) : wrapMul32(d) ? Math.imul : (a, b) => a * b]
     case 'reduce_max': case 'cummax': return [lowest(d), maxNaN]
     case 'reduce_min': case 'cummin': return [highest(d), minNaN]
     case 'reduce_and': return bool ? [1, (a, b) => (a && b ? 1 : 0)] : [-1, (a, b) => a & b]
