@@ -11,10 +11,22 @@ import { wrapTfjsBackend, type TfjsRuleTable } from '@kx/backend-tfjs'
 import { KX_WEBGPU, registerKxWebGPUKernels } from './kernels.js'
 import { randomUniformRule, threefry2x32Rule } from './random.js'
 import { erfInvRule } from './special.js'
+import { sortRule, topKRule } from './sort.js'
+import { qrRule } from './qr.js'
+import { choleskyRule, luRule, triangularSolveRule } from './linalg.js'
+import { bitwiseReduceRule, bitwiseRule } from './bitwise.js'
+import { scanRule } from './scan.js'
 import { WEBGPU_FUSED_RULES } from './fused.js'
+import { isSoftwareAdapter } from './conv.js'
+import { lazyBroadcasts } from './lazyBroadcast.js'
 
 /** Primitive rules of this engine replacing backend-tfjs's (host fallbacks that need sync reads). */
-const WEBGPU_RULES: Partial<TfjsRuleTable> = { random_uniform: randomUniformRule, threefry2x32: threefry2x32Rule, erf_inv: erfInvRule }
+const WEBGPU_RULES: Partial<TfjsRuleTable> = {
+  random_uniform: randomUniformRule, threefry2x32: threefry2x32Rule, erf_inv: erfInvRule, sort: sortRule, top_k: topKRule, qr: qrRule,
+  cholesky: choleskyRule, triangular_solve: triangularSolveRule, lu: luRule,
+  reduce_and: bitwiseReduceRule('reduce_and'), reduce_or: bitwiseReduceRule('reduce_or'),
+  and: bitwiseRule('and'), or: bitwiseRule('or'), xor: bitwiseRule('xor'), cumsum: scanRule('cumsum'), cumprod: scanRule('cumprod'),
+}
 
 /** Options of `createWebGPUBackend`. */
 export interface WebGPUBackendOptions {
@@ -180,7 +192,7 @@ async function makeShared(o: WebGPUBackendOptions): Promise<Shared> {
   const { WebGPUBackend: TfWebGPUBackend, webgpu_util } = await import('@tensorflow/tfjs-backend-webgpu')
   const tfBackend = new TfWebGPUBackend(device, info as GPUAdapterInfo) as unknown as TfWebGPU
   const eng = tf.engine() as unknown as EngineInternals
-  registerKxWebGPUKernels(webgpu_util)
+  registerKxWebGPUKernels(webgpu_util, isSoftwareAdapter(features.adapterInfo))
   // Pin the instance in tfjs's registry so `tf.setBackend('webgpu')` and kx share one device and buffer pool.
   eng.registry['webgpu'] = tfBackend
   eng.registryFactory['webgpu'] = { factory: () => tfBackend, priority: eng.registryFactory['webgpu']?.priority ?? 3 }
@@ -220,6 +232,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   const baseMemory = base.memory!.bind(base)
   return {
     ...base,
+    ...lazyBroadcasts(base),
     features,
     device,
     tfBackend,

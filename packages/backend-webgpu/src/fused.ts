@@ -7,6 +7,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { FusedOp } from '@kx/core'
 import type { TfjsFusedRule, TfjsKernelContext } from '@kx/backend-tfjs'
+import { adamUpdate } from './optimizer.js'
 
 /** kx's own tfjs kernel (under `kx-webgpu`): layer norm over the last axis of a 2-d `x` (inputs `{ x, gamma?, beta? }`). */
 export const KX_LAYER_NORM = 'KxLayerNorm'
@@ -101,4 +102,4 @@ const attention: TfjsFusedRule<'attention'> = (ctx, inputs, { scale, causal, has
  * wrapTfjsBackend({ ..., fusedRules: WEBGPU_FUSED_RULES })
  * ```
  */
-export const WEBGPU_FUSED_RULES: { readonly [F in FusedOp]?: TfjsFusedRule<F> } = { layer_norm: layerNorm, attention }
+export const WEBGPU_FUSED_RULES: { readonly [F in FusedOp]?: TfjsFusedRule<F> } = { layer_norm: layerNorm, attention, adam_update: adamUpdate }

@@ -8,23 +8,36 @@ import type { webgpu_util as WebGPUUtil } from '@tensorflow/tfjs-backend-webgpu'
 import { KX_RANDOM_UNIFORM, KX_THREEFRY_PAIRS, THREEFRY_PAIRS_WGSL, THREEFRY_UNIFORM_WGSL } from './random.js'
 import { ERF_INV_WGSL, KX_ERF_INV } from './special.js'
 import { KX_LAYER_NORM, layerNormWgsl } from './fused.js'
+import { ADAM_ELEMENTS, ADAM_PARTS, KX_ADAM_UPDATE, adamPartWgsl } from './optimizer.js'
+import { directConv2D } from './conv.js'
+import { INT_SCAN_UNIFORMS, intScanLayout, intScanWgsl } from './scan.js'
+import { selectAnyRank, tileAnyRank } from './where.js'
+import { KX_SORT, sortKernel } from './sort.js'
+import { INT_ARITHMETIC_KERNELS, KX_BITWISE, KX_INT_REDUCE, bitwiseKernel, intArithmetic, intReduceKernel } from './bitwise.js'
+import { KX_QR, qrKernel } from './qr.js'
+import { KX_CHOLESKY, KX_LU, KX_TRIANGULAR_SOLVE, choleskyKernel, luKernel, triangularSolveKernel } from './linalg.js'
+import { INT_MOVEMENT_KERNELS, exactIntMovement } from './intexact.js'
+import { arcKernel } from './trig.js'
+import { IEEE_FIXED_KERNELS, ieeeFix } from './ieee.js'
 
 /** The tfjs backend name the fixed kernel set is registered under. */
 export const KX_WEBGPU = 'kx-webgpu'
 
-interface Program {
+/** A tfjs-webgpu program (the fields kx sets). */
+export interface Program {
   variableNames: string[]; outputShape: number[]; shaderKey: string; size: boolean
   dispatchLayout: { x: number[] }; dispatch: [number, number, number]; workgroupSize: [number, number, number]
   getUserCode(): string
   uniforms?: string
 }
-interface RunsPrograms extends KernelBackend {
+/** tfjs's WebGPU backend, which runs programs. */
+export interface RunsPrograms extends KernelBackend {
   runWebGPUProgram(program: Program, inputs: TensorInfo[], outputDtype: string, uniforms?: { type: string; data: number[] }[]): TensorInfo
 }
-type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo
+export type KernelFn = (args: { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo
 
 /** A flat elementwise program: one invocation per output element, `main(index)` in `code`. */
-function flatProgram(webgpu_util: typeof WebGPUUtil, shape: number[], shaderKey: string, code: string): Program {
+export function flatProgram(webgpu_util: typeof WebGPUUtil, shape: number[], shaderKey: string, code: string): Program {
   const dispatchLayout = webgpu_util.flatDispatchLayout(shape)
   const workgroupSize: [number, number, number] = [64, 1, 1]
   return {
@@ -49,7 +62,16 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
   const scan = (name: string): KernelFn => {
     const f = original(name)
     // NOTE: tfjs-webgpu's reverse scans are wrong along the last axis; reverse, scan forwards, reverse back.
+    // int32 scans run kx's own program (scan.ts: tfjs's moves the axis with a transpose that fails on i32).
     return ({ inputs, backend, attrs }) => {
+      const x = inputs['x']!
+      if (x.dtype === 'int32') {
+        const { rows, uniforms } = intScanLayout(x, attrs['axis'] as number)
+        const [op, exclusive, reverse] = [name === 'Cumsum' ? '+' : '*', !!attrs['exclusive'], !!attrs['reverse']] as const
+        const program = flatProgram(util, [rows], `kx_int_scan_${name}_${+exclusive}${+reverse}`, intScanWgsl(op, exclusive, reverse))
+        Object.assign(program, { outputShape: x.shape.slice(), size: false, uniforms: INT_SCAN_UNIFORMS })
+        return (backend as RunsPrograms).runWebGPUProgram(program, [x], 'int32', uniforms)
+      }
       if (!attrs['reverse']) return f({ inputs, backend, attrs })
       const dims = [attrs['axis'] as number]
       const r = reverse({ inputs: { x: inputs['x']! }, backend, attrs: { dims } })
@@ -123,6 +145,8 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
     // NOTE: tfjs-webgpu's PadProgram indexes a `vec5` above rank 4, which WGSL lacks: merge runs of unpadded
     // dims first (the composition of interior padding adds a unit dim, so a 4-d NHWC pad becomes rank 5).
     PadV2: padAnyRank,
+    // NOTE: tfjs-webgpu's Select throws above rank 4 and its Tile reads rank-5 inputs back synchronously (where.ts).
+    Tile: tileAnyRank(original('Tile'), reshape),
   }
   function padAnyRank({ inputs, backend, attrs }: Parameters<KernelFn>[0]): TensorInfo {
     const x = inputs['x']!
@@ -157,7 +181,7 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
     backend.disposeData(p.dataId)
     return out
   }
-  const select = original('Select')
+  const select = selectAnyRank(original('Select'), reshape)
   const pow = original('Pow')
   const round = original('Round')
   return {
@@ -208,11 +232,24 @@ function fixes(util: typeof WebGPUUtil): Record<string, KernelFn> {
 
 let registered = false
 
-/** Registers tfjs-webgpu's kernels (and the fixes) under `kx-webgpu`, once; takes the loaded module's utils. */
-export function registerKxWebGPUKernels(util: typeof WebGPUUtil): void {
+/**
+ * Registers tfjs-webgpu's kernels (and the fixes) under `kx-webgpu`, once; takes the loaded module's utils.
+ * `softwareAdapter`: the device is CPU-backed, where kx's direct conv replaces tfjs's tiled one for small convs.
+ */
+export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter = false): void {
   if (registered) return
   registered = true
   const fixed = fixes(util)
+  if (softwareAdapter) {
+    for (const name of ['Conv2D', 'FusedConv2D']) fixed[name] = directConv2D(util, flatProgram, original(name))
+  }
+  const flat = (shape: number[], key: string, code: string): Program => flatProgram(util, shape, key, code)
+  for (const name of INT_MOVEMENT_KERNELS) fixed[name] = exactIntMovement(name, fixed[name] ?? original(name), flat)
+  const broadcast = { tile: fixed['Tile']!, reshape: original('Reshape') }
+  for (const name of INT_ARITHMETIC_KERNELS) fixed[name] = intArithmetic(fixed[name] ?? original(name), flat, broadcast, name)
+  fixed['Asin'] = arcKernel(flat, false) as KernelFn
+  fixed['Acos'] = arcKernel(flat, true) as KernelFn
+  for (const name of IEEE_FIXED_KERNELS) fixed[name] = ieeeFix(name, fixed[name] ?? original(name), flat)
   for (const k of getKernelsForBackend('webgpu')) {
     const kernelFunc = (fixed[k.kernelName] ?? k.kernelFunc) as typeof k.kernelFunc
     if (!getKernel(k.kernelName, KX_WEBGPU)) registerKernel({ ...k, backendName: KX_WEBGPU, kernelFunc })
@@ -240,8 +277,26 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil): void {
     const uniforms = [{ type: 'int32', data: [rows] }, { type: 'int32', data: [depth] }, { type: 'float32', data: [attrs['epsilon'] as number] }]
     return (backend as RunsPrograms).runWebGPUProgram(program, [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])], 'float32', uniforms)
   }
+  const adamUpdate: KernelFn = ({ inputs, backend, attrs }) => {
+    const part = attrs['part'] as keyof typeof ADAM_PARTS
+    const xs = Object.values(inputs)
+    const n = xs[0]!.shape[0]!
+    const program = flatProgram(util, [Math.ceil(n / ADAM_ELEMENTS)], `kx_adam_${part}`, adamPartWgsl(part))
+    Object.assign(program, { outputShape: [n], size: false, variableNames: ADAM_PARTS[part].inputs.slice(), uniforms: 'n : i32, c : f32,' })
+    return (backend as RunsPrograms).runWebGPUProgram(program, xs, 'float32', [{ type: 'int32', data: [n] }, { type: 'float32', data: [attrs['c'] as number] }])
+  }
+  registerKernel({ kernelName: KX_ADAM_UPDATE, backendName: KX_WEBGPU, kernelFunc: adamUpdate as never })
   registerKernel({ kernelName: KX_LAYER_NORM, backendName: KX_WEBGPU, kernelFunc: layerNorm as never })
   registerKernel({ kernelName: KX_RANDOM_UNIFORM, backendName: KX_WEBGPU, kernelFunc: randomUniform as never })
   registerKernel({ kernelName: KX_THREEFRY_PAIRS, backendName: KX_WEBGPU, kernelFunc: threefryPairs as never })
   registerKernel({ kernelName: KX_ERF_INV, backendName: KX_WEBGPU, kernelFunc: erfInv as never })
+  registerKernel({ kernelName: KX_SORT, backendName: KX_WEBGPU, kernelFunc: sortKernel(flat) as never })
+  registerKernel({ kernelName: KX_QR, backendName: KX_WEBGPU, kernelFunc: qrKernel(flat) as never })
+  registerKernel({ kernelName: KX_CHOLESKY, backendName: KX_WEBGPU, kernelFunc: choleskyKernel(flat) as never })
+  registerKernel({ kernelName: KX_TRIANGULAR_SOLVE, backendName: KX_WEBGPU, kernelFunc: triangularSolveKernel(flat) as never })
+  registerKernel({ kernelName: KX_LU, backendName: KX_WEBGPU, kernelFunc: luKernel(flat) as never })
+  registerKernel({ kernelName: KX_INT_REDUCE, backendName: KX_WEBGPU, kernelFunc: intReduceKernel(flat) as never })
+  for (const op of ['and', 'or', 'xor'] as const) {
+    if (!getKernel(KX_BITWISE[op], KX_WEBGPU)) registerKernel({ kernelName: KX_BITWISE[op], backendName: KX_WEBGPU, kernelFunc: bitwiseKernel(flat, broadcast, op) as never })
+  }
 }

@@ -10,11 +10,13 @@ import { dirname, join } from 'node:path'
 import { bundleAndImport } from '../bundle.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
+const outfile = join(here, '..', '..', '..', 'packages', 'backend-webgpu', 'temp', 'bench', 'webgpu-bench.cjs')
 const { main } = await bundleAndImport({
   entry: join(here, 'webgpu-workloads.mjs'),
-  outfile: join(here, '..', '..', '..', 'packages', 'backend-webgpu', 'temp', 'bench', 'webgpu-bench.cjs'),
+  outfile,
   // Native addons stay external; @kx/keras (used by kx-models) reaches onnxruntime-node only lazily.
   external: ['webgpu', 'onnxruntime-node', 'openvino-node'],
 })
-await main(process.argv.slice(2))
+// The first-step rows run each sample in a new process that loads `outfile`.
+await main(process.argv.slice(2), { bundle: outfile })
 process.exit(0)

@@ -26,5 +26,11 @@ export interface FusedParams {
   layer_norm: { readonly axes: readonly number[]; readonly epsilon: number; readonly hasGamma: boolean; readonly hasBeta: boolean }
   /** Inputs `[q, k, v, mask?]` in `(B, T, H, D)` layout. */
   attention: { readonly scale: number; readonly causal: boolean; readonly hasMask: boolean; readonly outDtype: DType }
+  /**
+   * One Adam step of one variable (Keras's `Adam.update_step`, no AMSGrad). Inputs `[w, g, m, v, alpha]`
+   * (`alpha` a scalar: `lr · sqrt(1 - β2^t) / (1 - β1^t)`); outputs `[w', m', v']` with
+   * `m' = m + (g - m)(1 - β1)`, `v' = v + (g² - v)(1 - β2)`, `w' = w - (m' · alpha) / (sqrt(v') + ε)`.
+   */
+  adam_update: { readonly beta1: number; readonly beta2: number; readonly epsilon: number }
 }
 export type FusedOp = keyof FusedParams

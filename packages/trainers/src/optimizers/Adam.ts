@@ -1,5 +1,5 @@
 /** @file Adam and AdamW (Keras `keras.optimizers.Adam` / `AdamW`), with the AMSGrad variant. */
-import { InvalidArgumentError, lax, type Tensor, type Variable } from '@kx/core'
+import { InvalidArgumentError, bindFused, lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
 import { cast, square } from '@kx/ops-numpy'
 import { addS, constant, like, mulS, rsubS } from './math.js'
@@ -64,16 +64,28 @@ export class Adam extends Optimizer {
     const g = cast(gradient, dtype)
     const m0 = this.read(m)
     const v0 = this.read(v)
-    const m1 = lax.add(m0, mulS(lax.sub(g, m0), 1 - this.beta1))
-    let v1 = lax.add(v0, mulS(lax.sub(square(g), v0), 1 - this.beta2))
+    const moments = (): [Tensor, Tensor] =>
+      [lax.add(m0, mulS(lax.sub(g, m0), 1 - this.beta1)), lax.add(v0, mulS(lax.sub(square(g), v0), 1 - this.beta2))]
+    const step = (w: Tensor, m1: Tensor, v1: Tensor): Tensor => lax.sub(w, lax.div(lax.mul(m1, like(m1, alpha)), addS(lax.sqrt(v1), this.epsilon)))
+    if (!this.amsgrad) {
+      // One fused kernel per variable where the backend has `adam_update` (eager steps on webgpu);
+      // elsewhere, and when traced, the same arithmetic as primitives.
+      const w0 = this.read(variable)
+      const spec = { shape: w0.shape, dtype }
+      const [w1, m1, v1] = bindFused('adam_update', [w0, g, m0, v0, alpha], { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon },
+        [spec, spec, spec], () => { const [m1, v1] = moments(); return [step(w0, m1, v1), m1, v1] }) as [Tensor, Tensor, Tensor]
+      this.assign(m, m1)
+      this.assign(v, v1)
+      this.assign(variable, w1)
+      return
+    }
+    const [m1, v1] = moments()
     this.assign(m, m1)
     this.assign(v, v1)
-    if (this.amsgrad) {
-      const vHat = this._velocityHats[i]!
-      v1 = lax.max(this.read(vHat), v1)
-      this.assign(vHat, v1)
-    }
-    this.assignSub(variable, lax.div(lax.mul(m1, like(m1, alpha)), addS(lax.sqrt(v1), this.epsilon)))
+    const vHat = this._velocityHats[i]!
+    const vMax = lax.max(this.read(vHat), v1)
+    this.assign(vHat, vMax)
+    this.assign(variable, step(this.read(variable), m1, vMax))
   }
 
   override getConfig(): Record<string, unknown> {

@@ -149,12 +149,44 @@ async function readLogs(s: CompiledState, prefix = ''): Promise<Logs> {
   const logs: Logs = {}
   const entries = tidy(() => [['loss', s.lossTracker.result()], ...(s.metrics.metrics ?? []).map(({ metric }) => [metric.name, metric.result()])]
     .map(([n, t]) => [n, t as Tensor] as [string, Tensor]))
+  const ts = entries.map(([, t]) => t)
+  // NOTE: one device read for all scalar float32 results (each read is a full GPU round trip on async
+  // backends); anything else (other dtypes, non-scalars, mixed backends) is read one by one.
+  if (ts.length > 1 && ts.every((t) => t.shape.length === 0 && t.dtype === 'float32' && !t.isSymbolic && t.backend === ts[0]!.backend)) {
+    const all = tidy(() => ops.stack(ts))
+    const d = await all.data()
+    all.dispose()
+    entries.forEach(([name, t], i) => { logs[`${prefix}${name}`] = Number(d[i]); t.dispose() })
+    return logs
+  }
   for (const [name, t] of entries) {
     const d = await t.data()
     logs[`${prefix}${name}`] = Number(d[0])
     t.dispose()
   }
   return logs
+}
+
+/**
+ * `x`, `y`, `sampleWeight` as one batch without a host round trip, when every leaf is a concrete tensor on
+ * the active backend with the same leading dimension; undefined otherwise (the host path then validates).
+ */
+function deviceBatch(x: unknown, y: unknown, sampleWeight: unknown): Batch | undefined {
+  const backend = getBackend()
+  let size: number | undefined
+  for (const v of [x, y, sampleWeight]) {
+    if (v === undefined || v === null) continue
+    let leaves: unknown[]
+    // NOTE: host data (numbers, typed arrays) is not a tree of tensors: treeFlatten rejects it.
+    try { leaves = treeFlatten(v, isTensor)[0] } catch { return undefined }
+    if (leaves.length === 0) return undefined
+    for (const t of leaves) {
+      if (!isTensor(t) || t.isSymbolic || t.backend !== backend || t.shape.length === 0) return undefined
+      if (size === undefined) size = t.shape[0]!
+      else if (t.shape[0] !== size) return undefined
+    }
+  }
+  return size === undefined || size === 0 ? undefined : { x, y: y ?? undefined, sampleWeight: sampleWeight ?? undefined, size }
 }
 
 function resetMetrics(s: CompiledState): void {
@@ -299,11 +331,36 @@ function wholeBatch(x: unknown, batchSize: number): Batch | undefined {
 
 const PREDICT_KEYS = new Set(['batchSize', 'verbose', 'steps', 'callbacks'])
 
+/** Runs one batch through the predict step: the output leaves (kept) and their tree. */
+function predictBatch(model: Model, x: unknown): { outs: Tensor[]; def: TreeDef } {
+  const step = predictStep(model)
+  let def: TreeDef | undefined
+  const outs = tidy(() => {
+    const [leaves, d] = treeFlatten(step(x), isTensor)
+    def = d
+    return leaves
+  })
+  return { outs, def: def! }
+}
+
+/** Outputs of a whole batch the caller owns: one that is an input (an identity model run eagerly) is copied. */
+function ownedOutputs(x: unknown, outs: Tensor[]): Tensor[] | Promise<Tensor[]> {
+  const inputs: unknown[] = isTensor(x) ? [x] : treeFlatten(x, isTensor)[0]
+  if (!outs.some((t) => inputs.includes(t))) return outs
+  return Promise.all(outs.map(async (t) => (inputs.includes(t) ? tensor(await t.data(), { shape: t.shape, dtype: t.dtype }) : t)))
+}
+
 async function predict(model: Model, x: unknown, options: Record<string, unknown> = {}): Promise<unknown> {
   checkKeys(options, PREDICT_KEYS, 'predict')
   const batchSize = (options['batchSize'] as number | undefined) ?? 32
   const streaming = isBatchSource(x)
   const whole = streaming ? undefined : wholeBatch(x, batchSize)
+  // NOTE: one whole batch and no callbacks (the usual small predict) skips the batch loop and its awaits.
+  if (whole && !(options['callbacks'] as Callback[] | undefined)?.length) {
+    const { outs, def } = predictBatch(model, x)
+    const owned = ownedOutputs(x, outs)
+    return treeUnflatten(def, owned instanceof Promise ? await owned : owned)
+  }
   const data = streaming || whole ? undefined : await makeDataset(x, undefined, undefined, 'predict')
   const source: Iterable<Batch> | AsyncIterable<Batch> = whole ? [whole] : data ? data.batches(batchSize) : streamBatches(x as AsyncIterable<unknown>, options['steps'] as number | undefined)
   const chunks: { values: ArrayLike<number>[]; shape: number[]; dtype: Tensor['dtype'] }[] = []
@@ -318,19 +375,13 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
     await hook?.('onPredictBatchBegin', step)
     let outs: Tensor[]
     try {
-      const step = predictStep(model)
-      outs = tidy(() => {
-        const y = step(batch.x)
-        const [leaves, d] = treeFlatten(y, isTensor)
-        def = d
-        return leaves
-      })
+      const r = predictBatch(model, batch.x)
+      outs = r.outs
+      def = r.def
     } finally { if (!whole) disposeBatch(batch) }
     if (whole) {
-      // An output that is an input (an identity model run eagerly) is copied: the caller owns the result.
-      const inputs = new Set(treeFlatten(x, isTensor)[0])
-      if (outs.some((t) => inputs.has(t))) outs = await Promise.all(outs.map(async (t) => (inputs.has(t) ? tensor(await t.data(), { shape: t.shape, dtype: t.dtype }) : t)))
-      result = treeUnflatten(def!, outs)
+      outs = await ownedOutputs(x, outs)
+      result = treeUnflatten(def, outs)
       try { await hook?.('onPredictBatchEnd', step, { outputs: result }) } catch (e) { for (const t of outs) t.dispose(); throw e }
       step++
       continue
@@ -359,9 +410,17 @@ async function predict(model: Model, x: unknown, options: Record<string, unknown
 
 async function trainOnBatch(model: Model, x: unknown, y?: unknown, options: Record<string, unknown> = {}): Promise<unknown> {
   const s = stateOf(model, 'trainOnBatch')
-  const data = await makeDataset(x, y, options['sampleWeight'], 'trainOnBatch')
-  if (options['resetMetrics'] !== false) resetMetrics(s)
-  for (const batch of data.batches(data.size)) { try { trainStep(model, s, batch, options['classWeight'] as Record<string, number> | undefined) } finally { disposeBatch(batch) } }
+  const classWeight = options['classWeight'] as Record<string, number> | undefined
+  // Tensors already on the device are used as they are (the caller keeps them: not disposed here).
+  const onDevice = deviceBatch(x, y, options['sampleWeight'])
+  if (onDevice) {
+    if (options['resetMetrics'] !== false) resetMetrics(s)
+    trainStep(model, s, onDevice, classWeight)
+  } else {
+    const data = await makeDataset(x, y, options['sampleWeight'], 'trainOnBatch')
+    if (options['resetMetrics'] !== false) resetMetrics(s)
+    for (const batch of data.batches(data.size)) { try { trainStep(model, s, batch, classWeight) } finally { disposeBatch(batch) } }
+  }
   const logs = await readLogs(s)
   return options['returnDict'] ? logs : Object.values(logs).length === 1 ? logs['loss'] : Object.values(logs)
 }
