@@ -19,6 +19,9 @@ import { scanRule } from './scan.js'
 import { WEBGPU_FUSED_RULES } from './fused.js'
 import { isSoftwareAdapter } from './conv.js'
 import { lazyBroadcasts } from './lazyBroadcast.js'
+import { selectAndScatterAddRule } from './pool.js'
+import { canonicalElementwise } from './compileShapes.js'
+import { registerIntRem, remRule } from './compileIntRem.js'
 
 /** Primitive rules of this engine replacing backend-tfjs's (host fallbacks that need sync reads). */
 const WEBGPU_RULES: Partial<TfjsRuleTable> = {
@@ -26,6 +29,8 @@ const WEBGPU_RULES: Partial<TfjsRuleTable> = {
   cholesky: choleskyRule, triangular_solve: triangularSolveRule, lu: luRule,
   reduce_and: bitwiseReduceRule('reduce_and'), reduce_or: bitwiseReduceRule('reduce_or'),
   and: bitwiseRule('and'), or: bitwiseRule('or'), xor: bitwiseRule('xor'), cumsum: scanRule('cumsum'), cumprod: scanRule('cumprod'),
+  select_and_scatter_add: selectAndScatterAddRule,
+  rem: remRule,
 }
 
 /** Options of `createWebGPUBackend`. */
@@ -193,6 +198,7 @@ async function makeShared(o: WebGPUBackendOptions): Promise<Shared> {
   const tfBackend = new TfWebGPUBackend(device, info as GPUAdapterInfo) as unknown as TfWebGPU
   const eng = tf.engine() as unknown as EngineInternals
   registerKxWebGPUKernels(webgpu_util, isSoftwareAdapter(features.adapterInfo))
+  registerIntRem(webgpu_util)
   // Pin the instance in tfjs's registry so `tf.setBackend('webgpu')` and kx share one device and buffer pool.
   eng.registry['webgpu'] = tfBackend
   eng.registryFactory['webgpu'] = { factory: () => tfBackend, priority: eng.registryFactory['webgpu']?.priority ?? 3 }
@@ -232,7 +238,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   const baseMemory = base.memory!.bind(base)
   return {
     ...base,
-    ...lazyBroadcasts(base),
+    // Elementwise kernels on canonical shapes (fewer pipelines to compile), under the lazy broadcasts.
+    ...lazyBroadcasts({ ...base, ...canonicalElementwise(base) }),
     features,
     device,
     tfBackend,

@@ -208,6 +208,8 @@ export async function main(argv, { bundle } = {}) {
   if (arg('first-step')) {
     const ms = await firstStep(arg('first-step'), argv[argv.indexOf('--first-step') + 2])
     console.log(`FIRST_STEP_MS ${ms} PIPELINES ${Object.keys(kx.tfBackend.pipelineCache).length}`)
+    // KX_BENCH_PIPELINES=1: list the compiled pipelines' cache keys (which programs a first step needs).
+    if (process.env.KX_BENCH_PIPELINES) for (const k of Object.keys(kx.tfBackend.pipelineCache)) console.log(`PIPELINE ${k}`)
     return
   }
   console.log(`adapter: ${JSON.stringify(kx.features.adapterInfo)}, shader-f16: ${kx.features.shaderF16}`)
