@@ -127,7 +127,7 @@ export async function createTfjsBackend(options: TfjsBackendOptions): Promise<Tf
     missingKernels: engine === 'wasm' ? WASM_BROKEN : new Set(),
     quirks: engine === 'wasm'
       ? { matmulWeightCache: true, minMaxDropsNaN: true, signDropsNaN: true }
-      : { scatterUpdateInPlace: true, signDropsNaN: true },
+      : { scatterUpdateInPlace: true, signDropsNaN: true, intMulInexact: true },
     ...options.traits,
   }
   return makeBackend(options.name ?? `tfjs-${engine}`, engine, tfBackend, traits)

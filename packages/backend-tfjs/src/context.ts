@@ -43,6 +43,8 @@ export interface TfjsQuirks {
   readonly minMaxDropsNaN?: boolean
   /** Sign(NaN) is 0 (both engines). */
   readonly signDropsNaN?: boolean
+  /** int32 Multiply goes through a float64 product, losing the low bits of products above 2⁵³ (tfjs-cpu). */
+  readonly intMulInexact?: boolean
   /** Transpose of int32 / bool at rank ≥ 3 fails to compile its shader and yields zeros (tfjs-webgpu). */
   readonly intTransposeBroken?: boolean
 }

@@ -15,7 +15,7 @@ const div = a.map((x, i) => (b[i] === 0 ? -1 : Math.trunc(x / b[i]!) | 0))
 const rem = a.map((x, i) => (b[i] === 0 ? x : (x - Math.trunc(x / b[i]!) * b[i]!) | 0))
 
 for (const engine of ['cpu', 'wasm'] as const) {
-  describe(`tfjs-${engine}: int32 div and rem`, () => {
+  describe(`tfjs-${engine}: int32 div, rem and mul`, () => {
     let backend: Backend
     beforeAll(async () => { backend = await createTfjsBackend({ engine, name: `tfjs-${engine}-intdiv` }) })
     it('match exact truncating division over the int32 range', () => {
@@ -24,6 +24,12 @@ for (const engine of ['cpu', 'wasm'] as const) {
         const q = lax.div(x, y) as Tensor, m = lax.binary('rem', x, y) as Tensor
         expect(Array.from(q.dataSync())).toEqual(div)
         expect(Array.from(m.dataSync())).toEqual(rem)
+      })
+    })
+    it('int32 mul wraps mod 2^32 (checked with BigInt)', () => {
+      withDefaultBackend(backend, () => {
+        const p = lax.mul(tensor(Int32Array.from(a)), tensor(Int32Array.from(b))) as Tensor
+        expect(Array.from(p.dataSync())).toEqual(a.map((x, i) => Number(BigInt.asIntN(32, BigInt(x) * BigInt(b[i]!)))))
       })
     })
   })

@@ -59,6 +59,18 @@ function intAbs(ctx: TfjsKernelContext, x: TensorInfo): TensorInfo {
   return select(ctx, binary(ctx, 'Less', x, zero), binary(ctx, 'Sub', zero, x), x)
 }
 
+/**
+ * int32 `a·b` wrapping mod 2³², for engines whose Multiply rounds through a float64 product: with 16-bit halves
+ * (`a = aH·2¹⁶ + aL`) every partial product stays below 2⁵³, so each engine step wraps exactly.
+ */
+const intMul: Fn2 = (ctx, a, b) => {
+  const low = ctx.constant(0xffff, 'int32'), radix = ctx.constant(0x10000, 'int32')
+  const aL = binary(ctx, 'BitwiseAnd', a, low), bL = binary(ctx, 'BitwiseAnd', b, low)
+  const aH = binary(ctx, 'FloorDiv', a, radix), bH = binary(ctx, 'FloorDiv', b, radix)
+  const cross = binary(ctx, 'Add', binary(ctx, 'Multiply', aH, bL), binary(ctx, 'Multiply', aL, bH))
+  return binary(ctx, 'Add', binary(ctx, 'Multiply', aL, bL), binary(ctx, 'Multiply', cross, radix))
+}
+
 /** Integer division truncating toward zero, and XLA's `x / 0 = -1`. */
 const intDiv: Fn2 = (ctx, a, b) => {
   const q = exactFloorDiv(ctx, intAbs(ctx, a), intAbs(ctx, b))
@@ -87,7 +99,7 @@ function nanSafe(ctx: TfjsKernelContext, r: TensorInfo, b: TensorInfo): TensorIn
 const BINARY: { [P in BinaryPrim]: Fn2 | null } = {
   add: boolOr('Add', 'LogicalOr'),
   sub: k2('Sub'),
-  mul: boolOr('Multiply', 'LogicalAnd'),
+  mul: (ctx, a, b) => (a.dtype === 'int32' && ctx.traits.quirks?.intMulInexact ? intMul(ctx, a, b) : boolOr('Multiply', 'LogicalAnd')(ctx, a, b)),
   div: (ctx, a, b) => (a.dtype === 'float32' ? binary(ctx, 'RealDiv', a, b) : intDiv(ctx, a, b)),
   rem,
   pow: k2('Pow'),
