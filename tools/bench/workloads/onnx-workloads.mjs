@@ -169,18 +169,23 @@ function kxMlpTrain(mode, reps = 1) {
   }
 }
 
-const mlpTrain = {
-  name: 'MLP training (onnx)', detail: 'Dense 784→256 relu→256 relu→10, CCE, Adam 1e-3, batch 128; loss read back each step', kind: 'throughput', unit: 'samples/s', unitsPerStep: 128,
-  impls: [kxMlpTrain('jit'), kxMlpTrain('eager'), {
+/** The tfjs-layers-wasm peer of the MLP rows: `reps` `trainOnBatch` calls on one batch of 128 per step. */
+function peerMlpTrain(reps) {
+  return {
     id: 'tfjs-layers wasm', side: 'peer', engine: 'onnx vs wasm',
     setup: async () => {
       await useTfBackend('wasm')
       const model = peerMlp()
       const [x, y] = peerBatch(128, [784], 10)
       await model.trainOnBatch(x, y)
-      return { step: async () => { await model.trainOnBatch(x, y) }, beforeSample: () => useTfBackend('wasm'), dispose: () => { x.dispose(); y.dispose(); model.dispose() } }
+      return { step: async () => { for (let i = 0; i < reps; i++) await model.trainOnBatch(x, y) }, beforeSample: () => useTfBackend('wasm'), dispose: () => { x.dispose(); y.dispose(); model.dispose() } }
     },
-  }],
+  }
+}
+
+const mlpTrain = {
+  name: 'MLP training (onnx)', detail: 'Dense 784→256 relu→256 relu→10, CCE, Adam 1e-3, batch 128; loss read back each step', kind: 'throughput', unit: 'samples/s', unitsPerStep: 128,
+  impls: [kxMlpTrain('jit'), kxMlpTrain('eager'), peerMlpTrain(1)],
 }
 
 /** The PEERS.md MLP as a kx layers model (Adam 1e-3, categorical crossentropy), as `model.fit` trains it. */
@@ -216,16 +221,7 @@ const FIT_BATCHES = 8
 const mlpFit = {
   name: 'MLP fit (onnx)', detail: `model.fit, one epoch of ${FIT_BATCHES} batches of 128 (shuffled) per step, Adam 1e-3, CCE; jit: the hand-written step of "MLP training" ${FIT_BATCHES} times; allowSpinning false: ORT's idle threads sleep; peer: trainOnBatch on each batch`,
   kind: 'throughput', unit: 'samples/s', unitsPerStep: 128 * FIT_BATCHES,
-  impls: [kxFit(mlpLayersModel, 128, FIT_BATCHES, [784]), kxFit(mlpLayersModel, 128, FIT_BATCHES, [784], true), kxMlpTrain('jit', FIT_BATCHES), {
-    id: 'tfjs-layers wasm', side: 'peer', engine: 'onnx vs wasm',
-    setup: async () => {
-      await useTfBackend('wasm')
-      const model = peerMlp()
-      const [x, y] = peerBatch(128, [784], 10)
-      await model.trainOnBatch(x, y)
-      return { step: async () => { for (let i = 0; i < FIT_BATCHES; i++) await model.trainOnBatch(x, y) }, beforeSample: () => useTfBackend('wasm'), dispose: () => { x.dispose(); y.dispose(); model.dispose() } }
-    },
-  }],
+  impls: [kxFit(mlpLayersModel, 128, FIT_BATCHES, [784]), kxFit(mlpLayersModel, 128, FIT_BATCHES, [784], true), kxMlpTrain('jit', FIT_BATCHES), peerMlpTrain(FIT_BATCHES)],
 }
 
 /** The CNN trains on `onnx` (no peer: tfjs-layers wasm has no Conv2DBackpropFilter kernel). */
