@@ -25,31 +25,31 @@ const floatBinary = (op: string, f: (a: Tensor, b: Tensor) => Tensor) => (x1: Te
 }
 
 /** Elementwise sum with broadcasting. @example `add([1, 2], 1) // [2, 3]` */
-export const add = binaryOp('add', lax.add)
+export const add = /* @__PURE__ */ binaryOp('add', lax.add)
 /** Elementwise difference. @example `subtract([3], [1]) // [2]` */
-export const subtract = binaryOp('subtract', (a, b) => {
+export const subtract = /* @__PURE__ */ binaryOp('subtract', (a, b) => {
   if (isBool(a.dtype)) throw new DTypeError('`subtract` does not take boolean operands; use `logicalXor`. Received: dtype=bool')
   return lax.sub(a, b)
 })
 /** Elementwise product. @example `multiply([2], [3]) // [6]` */
-export const multiply = binaryOp('multiply', lax.mul)
+export const multiply = /* @__PURE__ */ binaryOp('multiply', lax.mul)
 /** True division; int/bool operands give floatx (`keras.ops.divide`). @example `divide([1], [2]) // [0.5]` */
-export const divide = floatBinary('divide', lax.div)
+export const divide = /* @__PURE__ */ floatBinary('divide', lax.div)
 /** Alias of `divide`. @example `trueDivide([1], [4]) // [0.25]` */
 export const trueDivide = divide
 /** Division that returns 0 where the divisor is 0. @example `divideNoNan([1, 1], [0, 2]) // [0, 0.5]` */
-export const divideNoNan = floatBinary('divideNoNan', (a, b) => {
+export const divideNoNan = /* @__PURE__ */ floatBinary('divideNoNan', (a, b) => {
   const zero = lax.eq(b, like(b, 0))
   return lax.select(zero, like(a, 0), lax.div(a, lax.select(zero, like(b, 1), b)))
 })
 /** Elementwise maximum (NaN propagates). @example `maximum([1, 5], [3, 2]) // [3, 5]` */
-export const maximum = binaryOp('maximum', lax.max)
+export const maximum = /* @__PURE__ */ binaryOp('maximum', lax.max)
 /** Elementwise minimum (NaN propagates). @example `minimum([1, 5], [3, 2]) // [1, 2]` */
-export const minimum = binaryOp('minimum', lax.min)
+export const minimum = /* @__PURE__ */ binaryOp('minimum', lax.min)
 /** Elementwise maximum ignoring NaN (`np.fmax`). @example `fmax([NaN, 1], [2, NaN]) // [2, 1]` */
-export const fmax = binaryOp('fmax', (a, b) => nanIgnoring(a, b, lax.max))
+export const fmax = /* @__PURE__ */ binaryOp('fmax', (a, b) => nanIgnoring(a, b, lax.max))
 /** Elementwise minimum ignoring NaN (`np.fmin`). @example `fmin([NaN], [2]) // [2]` */
-export const fmin = binaryOp('fmin', (a, b) => nanIgnoring(a, b, lax.min))
+export const fmin = /* @__PURE__ */ binaryOp('fmin', (a, b) => nanIgnoring(a, b, lax.min))
 
 function nanIgnoring(a: Tensor, b: Tensor, f: (a: Tensor, b: Tensor) => Tensor): Tensor {
   if (!isFloat(a.dtype)) return f(a, b)
@@ -58,7 +58,7 @@ function nanIgnoring(a: Tensor, b: Tensor, f: (a: Tensor, b: Tensor) => Tensor):
 }
 
 /** `x1 ** x2` with the promoted dtype. @example `power([2, 3], 2) // [4, 9]` */
-export const power = binaryOp('power', lax.pow, boolToInt)
+export const power = /* @__PURE__ */ binaryOp('power', lax.pow, boolToInt)
 
 /**
  * Floor division, rounding toward -∞ (`np.floor_divide`).
@@ -68,7 +68,7 @@ export const power = binaryOp('power', lax.pow, boolToInt)
  * floorDivide([7, -7], 2) // [3, -4]
  * ```
  */
-export const floorDivide = binaryOp('floorDivide', (a, b) => divmod(a, b)[0], boolToInt)
+export const floorDivide = /* @__PURE__ */ binaryOp('floorDivide', (a, b) => divmod(a, b)[0], boolToInt)
 
 /**
  * @internal NumPy's divmod: the remainder takes the divisor's sign and the quotient is rounded
@@ -96,16 +96,16 @@ function divmod(a: Tensor, b: Tensor): [Tensor, Tensor] {
  * mod([-3, 3], 2) // [1, 1]
  * ```
  */
-export const mod = binaryOp('mod', (a, b) => divmod(a, b)[1], boolToInt)
+export const mod = /* @__PURE__ */ binaryOp('mod', (a, b) => divmod(a, b)[1], boolToInt)
 
 /** C-style remainder: the result has the sign of the dividend (`np.fmod`). @example `fmod([-3], 2) // [-1]` */
-export const fmod = binaryOp('fmod', (a, b) => lax.binary('rem', a, b), boolToInt)
+export const fmod = /* @__PURE__ */ binaryOp('fmod', (a, b) => lax.binary('rem', a, b), boolToInt)
 
 /** Angle of `(x2, x1)` (`np.arctan2`); floats. @example `arctan2([1], [1]) // [π/4]` */
-export const arctan2 = floatBinary('arctan2', (a, b) => lax.binary('atan2', a, b))
+export const arctan2 = /* @__PURE__ */ floatBinary('arctan2', (a, b) => lax.binary('atan2', a, b))
 
 /** `sqrt(x1² + x2²)` without overflow. @example `hypot([3], [4]) // [5]` */
-export const hypot = floatBinary('hypot', (a, b) => {
+export const hypot = /* @__PURE__ */ floatBinary('hypot', (a, b) => {
   const aa = lax.abs(a)
   const ab = lax.abs(b)
   const hi = lax.max(aa, ab)
@@ -118,7 +118,7 @@ export const hypot = floatBinary('hypot', (a, b) => {
 })
 
 /** Heaviside step: 0 for x1 < 0, x2 at 0, 1 for x1 > 0. @example `heaviside([-1, 0, 2], 0.5) // [0, 0.5, 1]` */
-export const heaviside = floatBinary('heaviside', (a, b) => {
+export const heaviside = /* @__PURE__ */ floatBinary('heaviside', (a, b) => {
   const out = lax.select(lax.lt(a, like(a, 0)), like(a, 0), lax.select(lax.gt(a, like(a, 0)), like(a, 1), b))
   return lax.select(lax.ne(a, a), a, out)
 })
@@ -131,7 +131,7 @@ export const heaviside = floatBinary('heaviside', (a, b) => {
  * logaddexp([0], [0]) // [log 2]
  * ```
  */
-export const logaddexp = floatBinary('logaddexp', (a, b) => {
+export const logaddexp = /* @__PURE__ */ floatBinary('logaddexp', (a, b) => {
   const amax = lax.max(a, b)
   const delta = lax.sub(a, b)
   // Equal infinities give NaN deltas; x1 + x2 is then the right answer (as jnp).
@@ -140,7 +140,7 @@ export const logaddexp = floatBinary('logaddexp', (a, b) => {
 })
 
 /** `log2(2^x1 + 2^x2)`, stable. @example `logaddexp2([1], [1]) // [2]` */
-export const logaddexp2 = floatBinary('logaddexp2', (a, b) => {
+export const logaddexp2 = /* @__PURE__ */ floatBinary('logaddexp2', (a, b) => {
   const amax = lax.max(a, b)
   const delta = lax.sub(a, b)
   const e = lax.pow(like(delta, 2), lax.neg(lax.abs(delta)))
@@ -165,7 +165,7 @@ export function ldexp(x1: TensorLike, x2: TensorLike): Tensor {
  * nextafter([1], [2]) // [1.0000001]
  * ```
  */
-export const nextafter = floatBinary('nextafter', (a, b) => {
+export const nextafter = /* @__PURE__ */ floatBinary('nextafter', (a, b) => {
   if (a.dtype === 'float64') {
     // NOTE: ulp(x) = 2^(floor(log2|x|) - 52), and the smallest subnormal at 0.
     const ax = lax.abs(a)
@@ -198,7 +198,7 @@ export const nextafter = floatBinary('nextafter', (a, b) => {
  * gcd([12, 18], [8, 12]) // [4, 6]
  * ```
  */
-export const gcd = binaryOp('gcd', (a, b) => gcdOf(a, b))
+export const gcd = /* @__PURE__ */ binaryOp('gcd', (a, b) => gcdOf(a, b))
 
 function gcdOf(a: Tensor, b: Tensor): Tensor {
   let x = lax.abs(a)
@@ -216,7 +216,7 @@ function gcdOf(a: Tensor, b: Tensor): Tensor {
 }
 
 /** Least common multiple of integers (`np.lcm`). @example `lcm([4], [6]) // [12]` */
-export const lcm = binaryOp('lcm', (a, b) => {
+export const lcm = /* @__PURE__ */ binaryOp('lcm', (a, b) => {
   const g = gcdOf(a, b)
   const zero = lax.eq(g, like(g, 0))
   return lax.select(zero, like(g, 0), lax.abs(lax.mul(lax.div(a, lax.select(zero, like(g, 1), g)), b)))
@@ -229,17 +229,17 @@ const compareOp = (op: string, prim: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge') =>
   return lax.compare(prim, a!, b!)
 }
 /** `x1 == x2`. @example `equal([1, 2], 2) // [false, true]` */
-export const equal = compareOp('equal', 'eq')
+export const equal = /* @__PURE__ */ compareOp('equal', 'eq')
 /** `x1 != x2`. @example `notEqual([1], 2) // [true]` */
-export const notEqual = compareOp('notEqual', 'ne')
+export const notEqual = /* @__PURE__ */ compareOp('notEqual', 'ne')
 /** `x1 < x2`. @example `less([1], 2) // [true]` */
-export const less = compareOp('less', 'lt')
+export const less = /* @__PURE__ */ compareOp('less', 'lt')
 /** `x1 <= x2`. @example `lessEqual([2], 2) // [true]` */
-export const lessEqual = compareOp('lessEqual', 'le')
+export const lessEqual = /* @__PURE__ */ compareOp('lessEqual', 'le')
 /** `x1 > x2`. @example `greater([3], 2) // [true]` */
-export const greater = compareOp('greater', 'gt')
+export const greater = /* @__PURE__ */ compareOp('greater', 'gt')
 /** `x1 >= x2`. @example `greaterEqual([2], 2) // [true]` */
-export const greaterEqual = compareOp('greaterEqual', 'ge')
+export const greaterEqual = /* @__PURE__ */ compareOp('greaterEqual', 'ge')
 
 /** Options of `isclose` / `allclose`. */
 export interface IscloseOptions {
@@ -279,11 +279,11 @@ const logicalOp = (op: string, prim: 'and' | 'or' | 'xor') => (x1: TensorLike, x
   return lax.binary(prim, toBoolT(a!), toBoolT(b!))
 }
 /** Logical AND (non-zero is true). @example `logicalAnd([true, true], [true, false]) // [true, false]` */
-export const logicalAnd = logicalOp('logicalAnd', 'and')
+export const logicalAnd = /* @__PURE__ */ logicalOp('logicalAnd', 'and')
 /** Logical OR. @example `logicalOr([false], [true]) // [true]` */
-export const logicalOr = logicalOp('logicalOr', 'or')
+export const logicalOr = /* @__PURE__ */ logicalOp('logicalOr', 'or')
 /** Logical XOR. @example `logicalXor([true], [true]) // [false]` */
-export const logicalXor = logicalOp('logicalXor', 'xor')
+export const logicalXor = /* @__PURE__ */ logicalOp('logicalXor', 'xor')
 
 const bitwiseOp = (op: string, f: (a: Tensor, b: Tensor) => Tensor) => (x: TensorLike, y: TensorLike): Tensor => {
   const [a, b] = prepare(op, [x, y])
@@ -291,15 +291,15 @@ const bitwiseOp = (op: string, f: (a: Tensor, b: Tensor) => Tensor) => (x: Tenso
   return f(a!, b!)
 }
 /** Bitwise AND of integers/booleans. @example `bitwiseAnd([12], [10]) // [8]` */
-export const bitwiseAnd = bitwiseOp('bitwiseAnd', (a, b) => lax.binary('and', a, b))
+export const bitwiseAnd = /* @__PURE__ */ bitwiseOp('bitwiseAnd', (a, b) => lax.binary('and', a, b))
 /** Bitwise OR. @example `bitwiseOr([12], [10]) // [14]` */
-export const bitwiseOr = bitwiseOp('bitwiseOr', (a, b) => lor(a, b))
+export const bitwiseOr = /* @__PURE__ */ bitwiseOp('bitwiseOr', (a, b) => lor(a, b))
 /** Bitwise XOR. @example `bitwiseXor([12], [10]) // [6]` */
-export const bitwiseXor = bitwiseOp('bitwiseXor', (a, b) => lax.binary('xor', a, b))
+export const bitwiseXor = /* @__PURE__ */ bitwiseOp('bitwiseXor', (a, b) => lax.binary('xor', a, b))
 /** `x << y` on integers. @example `bitwiseLeftShift([1], [3]) // [8]` */
-export const bitwiseLeftShift = bitwiseOp('bitwiseLeftShift', (a, b) => lax.mul(a, lax.pow(like(b, 2), b)))
+export const bitwiseLeftShift = /* @__PURE__ */ bitwiseOp('bitwiseLeftShift', (a, b) => lax.mul(a, lax.pow(like(b, 2), b)))
 /** `x >> y` on integers (arithmetic shift for signed ints). @example `bitwiseRightShift([-8], [1]) // [-4]` */
-export const bitwiseRightShift = bitwiseOp('bitwiseRightShift', (a, b) => {
+export const bitwiseRightShift = /* @__PURE__ */ bitwiseOp('bitwiseRightShift', (a, b) => {
   const d = lax.pow(like(b, 2), b)
   const q = lax.div(a, d)
   const r = lax.binary('rem', a, d)

@@ -26,57 +26,57 @@ function floatOnly(x: TensorLike, op: string): Tensor {
 const floatUnary = (f: (t: Tensor) => Tensor) => (x: TensorLike): Tensor => f(toFloat(x))
 
 /** Elementwise `e^x`; int/bool inputs give floatx. @example `exp([0, 1])` */
-export const exp = floatUnary(lax.exp)
+export const exp = /* @__PURE__ */ floatUnary(lax.exp)
 /** Elementwise `2^x`. @example `exp2([1, 3]) // [2, 8]` */
-export const exp2 = floatUnary((t) => lax.pow(like(t, 2), t))
+export const exp2 = /* @__PURE__ */ floatUnary((t) => lax.pow(like(t, 2), t))
 /** Elementwise `e^x - 1`, accurate near 0. @example `expm1([1e-10])` */
-export const expm1 = floatUnary((t) => lax.unary('expm1', t))
+export const expm1 = /* @__PURE__ */ floatUnary((t) => lax.unary('expm1', t))
 /** Natural logarithm. @example `log([1, Math.E]) // [0, 1]` */
-export const log = floatUnary(lax.log)
+export const log = /* @__PURE__ */ floatUnary(lax.log)
 /** Base-10 logarithm. @example `log10([100]) // [2]` */
-export const log10 = floatUnary((t) => lax.div(lax.log(t), like(t, Math.LN10)))
+export const log10 = /* @__PURE__ */ floatUnary((t) => lax.div(lax.log(t), like(t, Math.LN10)))
 /** Base-2 logarithm. @example `log2([8]) // [3]` */
-export const log2 = floatUnary((t) => lax.div(lax.log(t), like(t, Math.LN2)))
+export const log2 = /* @__PURE__ */ floatUnary((t) => lax.div(lax.log(t), like(t, Math.LN2)))
 /** `log(1 + x)`, accurate near 0. @example `log1p([0])` */
-export const log1p = floatUnary((t) => lax.unary('log1p', t))
+export const log1p = /* @__PURE__ */ floatUnary((t) => lax.unary('log1p', t))
 /** Square root. @example `sqrt([4, 9]) // [2, 3]` */
-export const sqrt = floatUnary(lax.sqrt)
+export const sqrt = /* @__PURE__ */ floatUnary(lax.sqrt)
 /** Cube root. @example `cbrt([8, -27]) // [2, -3]` */
-export const cbrt = floatUnary((t) => lax.unary('cbrt', t))
+export const cbrt = /* @__PURE__ */ floatUnary((t) => lax.unary('cbrt', t))
 /** Sine. @example `sin([0])` */
-export const sin = floatUnary(lax.sin)
+export const sin = /* @__PURE__ */ floatUnary(lax.sin)
 /** Cosine. @example `cos([0])` */
-export const cos = floatUnary(lax.cos)
+export const cos = /* @__PURE__ */ floatUnary(lax.cos)
 /** Tangent. @example `tan([0])` */
-export const tan = floatUnary((t) => lax.unary('tan', t))
+export const tan = /* @__PURE__ */ floatUnary((t) => lax.unary('tan', t))
 /** Inverse sine. @example `arcsin([1])` */
-export const arcsin = floatUnary((t) => lax.unary('asin', t))
+export const arcsin = /* @__PURE__ */ floatUnary((t) => lax.unary('asin', t))
 /** Inverse cosine. @example `arccos([1])` */
-export const arccos = floatUnary((t) => lax.unary('acos', t))
+export const arccos = /* @__PURE__ */ floatUnary((t) => lax.unary('acos', t))
 /** Inverse tangent. @example `arctan([1])` */
-export const arctan = floatUnary((t) => lax.unary('atan', t))
+export const arctan = /* @__PURE__ */ floatUnary((t) => lax.unary('atan', t))
 /** Hyperbolic sine. @example `sinh([0])` */
-export const sinh = floatUnary((t) => lax.unary('sinh', t))
+export const sinh = /* @__PURE__ */ floatUnary((t) => lax.unary('sinh', t))
 /** Hyperbolic cosine. @example `cosh([0])` */
-export const cosh = floatUnary((t) => lax.unary('cosh', t))
+export const cosh = /* @__PURE__ */ floatUnary((t) => lax.unary('cosh', t))
 /** Hyperbolic tangent. @example `tanh([0])` */
-export const tanh = floatUnary(lax.tanh)
+export const tanh = /* @__PURE__ */ floatUnary(lax.tanh)
 /** Inverse hyperbolic sine. @example `arcsinh([0])` */
-export const arcsinh = floatUnary((t) => lax.unary('asinh', t))
+export const arcsinh = /* @__PURE__ */ floatUnary((t) => lax.unary('asinh', t))
 /** Inverse hyperbolic cosine. @example `arccosh([1])` */
-export const arccosh = floatUnary((t) => lax.unary('acosh', t))
+export const arccosh = /* @__PURE__ */ floatUnary((t) => lax.unary('acosh', t))
 /** Inverse hyperbolic tangent. @example `arctanh([0])` */
-export const arctanh = floatUnary((t) => lax.unary('atanh', t))
+export const arctanh = /* @__PURE__ */ floatUnary((t) => lax.unary('atanh', t))
 /** Degrees to radians. @example `deg2rad([180]) // [π]` */
-export const deg2rad = floatUnary((t) => lax.mul(t, like(t, Math.PI / 180)))
+export const deg2rad = /* @__PURE__ */ floatUnary((t) => lax.mul(t, like(t, Math.PI / 180)))
 /** Radians to degrees. @example `rad2deg([Math.PI]) // [180]` */
-export const rad2deg = floatUnary((t) => lax.mul(t, like(t, 180 / Math.PI)))
+export const rad2deg = /* @__PURE__ */ floatUnary((t) => lax.mul(t, like(t, 180 / Math.PI)))
 /** Floor (int inputs give floatx, as Keras). @example `floor([1.5, -1.5]) // [1, -2]` */
-export const floor = floatUnary((t) => lax.unary('floor', t))
+export const floor = /* @__PURE__ */ floatUnary((t) => lax.unary('floor', t))
 /** Ceiling (int inputs give floatx, as Keras). @example `ceil([1.5]) // [2]` */
-export const ceil = floatUnary((t) => lax.unary('ceil', t))
+export const ceil = /* @__PURE__ */ floatUnary((t) => lax.unary('ceil', t))
 /** Absolute value as a float (`np.fabs`). @example `fabs([-1]) // [1]` */
-export const fabs = floatUnary(lax.abs)
+export const fabs = /* @__PURE__ */ floatUnary(lax.abs)
 /** `1 / sqrt(x)` (`keras.ops.rsqrt`). @example `rsqrt([4]) // [0.5]` */
 export const rsqrt = (x: TensorLike): Tensor => lax.rsqrt(floatOnly(x, 'rsqrt'))
 
@@ -88,7 +88,7 @@ export const rsqrt = (x: TensorLike): Tensor => lax.rsqrt(floatOnly(x, 'rsqrt'))
  * sinc([0, 0.5]) // [1, 0.6366]
  * ```
  */
-export const sinc = floatUnary((t) => {
+export const sinc = /* @__PURE__ */ floatUnary((t) => {
   const zero = lax.eq(t, like(t, 0))
   // NOTE: 0 is replaced before dividing so the unused branch has no NaN (keeps gradients finite).
   const safe = lax.select(zero, like(t, 1), t)
@@ -104,7 +104,7 @@ export const sinc = floatUnary((t) => {
  * i0([0, 1]) // [1, 1.2661]
  * ```
  */
-export const i0 = floatUnary((t) => {
+export const i0 = /* @__PURE__ */ floatUnary((t) => {
   // NOTE: Abramowitz & Stegun 9.8.1 (|x| ≤ 3.75) and 9.8.2 (|x| > 3.75), |relative error| < 2e-7.
   const ax = lax.abs(t)
   const small = lax.le(ax, like(t, 3.75))
@@ -122,9 +122,9 @@ export const i0 = floatUnary((t) => {
 /** Error function (`keras.ops.erf`). @example `erf([0]) // [0]` */
 export const erf = (x: TensorLike): Tensor => lax.unary('erf', floatOnly(x, 'erf'))
 /** Complementary error function `1 - erf(x)`. @example `erfc([0]) // [1]` */
-export const erfc = floatUnary((t) => lax.sub(like(t, 1), lax.unary('erf', t)))
+export const erfc = /* @__PURE__ */ floatUnary((t) => lax.sub(like(t, 1), lax.unary('erf', t)))
 /** Inverse error function. @example `erfinv([0]) // [0]` */
-export const erfinv = floatUnary((t) => lax.unary('erf_inv', t))
+export const erfinv = /* @__PURE__ */ floatUnary((t) => lax.unary('erf_inv', t))
 
 // ---- dtype-preserving unary ops ----------------------------------------------------------------
 
@@ -206,7 +206,7 @@ export function real(x: TensorLike): Tensor { return toTensor(x) }
 /** Imaginary part: zeros on real tensors. @example `imag([1.5]) // [0]` */
 export function imag(x: TensorLike): Tensor { const t = toTensor(x); return like(t, 0) }
 /** Angle of a real number: 0 for x ≥ 0, π for x < 0 (float). @example `angle([-1, 1]) // [π, 0]` */
-export const angle = floatUnary((t) => lax.binary('atan2', like(t, 0), t))
+export const angle = /* @__PURE__ */ floatUnary((t) => lax.binary('atan2', like(t, 0), t))
 /** A copy of the tensor (tensors are immutable, so the same values). @example `copy([1, 2])` */
 export function copy(x: TensorLike): Tensor { return toTensor(x) }
 

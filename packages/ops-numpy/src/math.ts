@@ -89,13 +89,13 @@ function segmentReduce(op: string, kind: 'sum' | 'max' | 'min' | 'prod') {
   }
 }
 /** Sums of the rows of `data` per segment id. @example `segmentSum([1, 2, 3], [0, 0, 1], { numSegments: 2 }) // [3, 3]` */
-export const segmentSum = segmentReduce('segmentSum', 'sum')
+export const segmentSum = /* @__PURE__ */ segmentReduce('segmentSum', 'sum')
 /** Maxima per segment (empty segments give the dtype's lowest value). @example `segmentMax([1, 5, 3], [0, 0, 1])` */
-export const segmentMax = segmentReduce('segmentMax', 'max')
+export const segmentMax = /* @__PURE__ */ segmentReduce('segmentMax', 'max')
 /** Minima per segment. @example `segmentMin([1, 5, 3], [0, 0, 1])` */
-export const segmentMin = segmentReduce('segmentMin', 'min')
+export const segmentMin = /* @__PURE__ */ segmentReduce('segmentMin', 'min')
 /** Products per segment. @example `segmentProd([2, 5, 3], [0, 0, 1])` */
-export const segmentProd = segmentReduce('segmentProd', 'prod')
+export const segmentProd = /* @__PURE__ */ segmentReduce('segmentProd', 'prod')
 
 /**
  * Euclidean distances between the rows of `x` `[..., P, M]` and `y` `[..., R, M]` → `[..., P, R]`.

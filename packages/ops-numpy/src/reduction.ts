@@ -100,9 +100,9 @@ function extremeOp(op: string, prim: 'reduce_max' | 'reduce_min') {
 }
 
 /** Maximum over `axis` (NaN propagates); `initial` also bounds it and allows empty axes. @example `max([1, 3, 2]) // 3` */
-export const max = extremeOp('max', 'reduce_max')
+export const max = /* @__PURE__ */ extremeOp('max', 'reduce_max')
 /** Minimum over `axis`. @example `min([1, 3, 2]) // 1` */
-export const min = extremeOp('min', 'reduce_min')
+export const min = /* @__PURE__ */ extremeOp('min', 'reduce_min')
 /** Alias of `max` without `initial`. @example `amax([[1, 5]], { axis: 1 }) // [5]` */
 export function amax(x: TensorLike, options: ReduceOptions = {}): Tensor { return max(x, options) }
 /** Alias of `min` without `initial`. @example `amin([[1, 5]], { axis: 1 }) // [1]` */
@@ -219,9 +219,9 @@ function argOp(op: string, prim: 'argmax' | 'argmin') {
   }
 }
 /** Index of the maximum (first occurrence; NaN wins) over `axis` or the flattened tensor; int32. @example `argmax([1, 5, 2]) // 1` */
-export const argmax = argOp('argmax', 'argmax')
+export const argmax = /* @__PURE__ */ argOp('argmax', 'argmax')
 /** Index of the minimum; int32. @example `argmin([1, 5, 0]) // 2` */
-export const argmin = argOp('argmin', 'argmin')
+export const argmin = /* @__PURE__ */ argOp('argmin', 'argmin')
 
 // ---- cumulative -----------------------------------------------------------------------------
 
@@ -245,6 +245,6 @@ function cumulativeOp(op: string, prim: 'cumsum' | 'cumprod') {
   }
 }
 /** Cumulative sum along `axis` (flattened by default); bool gives int32. @example `cumsum([1, 2, 3]) // [1, 3, 6]` */
-export const cumsum = cumulativeOp('cumsum', 'cumsum')
+export const cumsum = /* @__PURE__ */ cumulativeOp('cumsum', 'cumsum')
 /** Cumulative product along `axis`. @example `cumprod([1, 2, 3]) // [1, 2, 6]` */
-export const cumprod = cumulativeOp('cumprod', 'cumprod')
+export const cumprod = /* @__PURE__ */ cumulativeOp('cumprod', 'cumprod')
