@@ -22,6 +22,7 @@ import { lazyBroadcasts } from './lazyBroadcast.js'
 import { selectAndScatterAddRule } from './pool.js'
 import { canonicalElementwise } from './compileShapes.js'
 import { registerIntRem, remRule } from './compileIntRem.js'
+import { loadTfjsWebGPU } from './tfjsWebgpu.js'
 
 /** Primitive rules of this engine replacing backend-tfjs's (host fallbacks that need sync reads). */
 const WEBGPU_RULES: Partial<TfjsRuleTable> = {
@@ -194,7 +195,7 @@ async function makeShared(o: WebGPUBackendOptions): Promise<Shared> {
     adapterInfo: { vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '', description: info.description ?? '' },
   }
   // tfjs-backend-webgpu checks navigator.gpu when it is imported: load it only once an adapter exists.
-  const { WebGPUBackend: TfWebGPUBackend, webgpu_util } = await import('@tensorflow/tfjs-backend-webgpu')
+  const { WebGPUBackend: TfWebGPUBackend, webgpu_util } = await loadTfjsWebGPU()
   const tfBackend = new TfWebGPUBackend(device, info as GPUAdapterInfo) as unknown as TfWebGPU
   const eng = tf.engine() as unknown as EngineInternals
   registerKxWebGPUKernels(webgpu_util, isSoftwareAdapter(features.adapterInfo))
