@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { KernelBackend, Tensor as TfTensor, TensorInfo } from '@tensorflow/tfjs-core'
 import {
-  BackendMissingError, DTypeError, fmt,
+  BackendMissingError, DTypeError, fmt, roundBFloat16, roundFloat16,
   type Backend, type BackendPrim, type BackendPrimParams, type BackendTensor, type DType, type FusedOp, type FusedParams, type OutputSpec, type TypedArray,
 } from '@kx/core'
-import { KernelContext, tfDtype, type HostMemory, type TfDType, type TfjsEngineTraits } from './context.js'
+import { KernelContext, tfDtype, type HostMemory, type TfDType, type TfjsEngineTraits, type TfjsKernelContext } from './context.js'
 import { TFJS_PRIM_RULES } from './mapping.js'
 import { TFJS_FUSED_RULES, type TfjsFusedRule } from './fused.js'
 import type { TfjsRuleTable } from './rules/types.js'
@@ -100,6 +100,23 @@ function sharedTfBackend(engine: TfjsEngineName, options: TfjsBackendOptions): P
 const WASM_BROKEN: ReadonlySet<string> = new Set(['MaxPoolGrad'])
 
 const DTYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'bool'])
+const DTYPES_NARROW: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'bool', 'float16', 'bfloat16'])
+/** Primitives whose float outputs are (copies of) input values or exact functions of them, so outputs of
+ * already-rounded float16/bfloat16 inputs need no rounding again. */
+const VALUE_PRESERVING: ReadonlySet<BackendPrim> = new Set<BackendPrim>([
+  'reshape', 'transpose', 'broadcast_in_dim', 'slice', 'dynamic_slice', 'dynamic_update_slice', 'pad', 'concatenate', 'rev',
+  'gather', 'scatter', 'select_n', 'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'max', 'min', 'reduce_max', 'reduce_min',
+  'cummax', 'cummin', 'stop_gradient', 'sort', 'top_k',
+])
+
+/**
+ * Rounds float32 storage to a narrower float's values (round to nearest even): how a backend that stores
+ * float16/bfloat16 as float32 keeps their numerics — every op computes in float32 and rounds its outputs,
+ * as the reference backend does.
+ */
+export type NarrowFloatRounding = (ctx: TfjsKernelContext, x: TensorInfo, dtype: 'float16' | 'bfloat16') => TensorInfo
+
+const isNarrow = (d: DType): d is 'float16' | 'bfloat16' => d === 'float16' || d === 'bfloat16'
 const FUSED: ReadonlySet<FusedOp> = new Set(Object.keys(TFJS_FUSED_RULES) as FusedOp[])
 
 /**
@@ -169,6 +186,9 @@ export interface WrapTfjsBackendOptions {
   readonly rules?: Partial<TfjsRuleTable>
   /** Fused rules added to (or replacing) `TFJS_FUSED_RULES`; every key is declared in `capabilities.fused`. */
   readonly fusedRules?: { readonly [F in FusedOp]?: TfjsFusedRule<F> }
+  /** Declares float16 and bfloat16, stored as float32 and rounded by this function after every op that
+   * makes new values (memory is that of float32). Absent: float32, int32 and bool only. */
+  readonly narrowFloats?: NarrowFloatRounding
 }
 
 /**
@@ -184,13 +204,15 @@ export interface WrapTfjsBackendOptions {
  * ```
  */
 export function wrapTfjsBackend(o: WrapTfjsBackendOptions): Backend & { numDataIds(): number } {
-  return makeBackend(o.name, o.tfBackendName, o.tfBackend, o.traits, o.rules, o.fusedRules)
+  return makeBackend(o.name, o.tfBackendName, o.tfBackend, o.traits, o.rules, o.fusedRules, o.narrowFloats)
 }
 
 function makeBackend(
   name: string, engine: string, tfBackend: KernelBackend, traits: TfjsEngineTraits,
   ruleOverrides?: Partial<TfjsRuleTable>, fusedOverrides?: { readonly [F in FusedOp]?: TfjsFusedRule<F> },
+  narrowFloats?: NarrowFloatRounding,
 ): TfjsBackend {
+  const dtypes = narrowFloats ? DTYPES_NARROW : DTYPES
   const ctx = new KernelContext(tfBackend, engine, traits)
   const rules: TfjsRuleTable = ruleOverrides ? { ...TFJS_PRIM_RULES, ...ruleOverrides } as TfjsRuleTable : TFJS_PRIM_RULES
   const fusedRules: { readonly [F in FusedOp]?: TfjsFusedRule<F> } = fusedOverrides ? { ...TFJS_FUSED_RULES, ...fusedOverrides } : TFJS_FUSED_RULES
@@ -209,23 +231,26 @@ function makeBackend(
     numBytes += bytesOf(info)
     return t
   }
-  /** Makes kernel outputs match the specs (dtype, then shape), in the same arena (in place). */
-  const conform = (outs: TensorInfo[], specs: readonly OutputSpec[]): TensorInfo[] => {
+  /** Makes kernel outputs match the specs (dtype, rounding of narrow floats, then shape), in the same arena
+   * (in place). `rounds`: whether the op can make values a narrow float can't hold. */
+  const conform = (outs: TensorInfo[], specs: readonly OutputSpec[], rounds: boolean): TensorInfo[] => {
     for (let i = 0; i < specs.length; i++) {
       const s = specs[i]!
       let t = outs[i]!
-      if (t.dtype !== s.dtype) t = cast(ctx, t, tfDtype(s.dtype))
+      const dt = tfDtype(s.dtype)
+      if (t.dtype !== dt) t = cast(ctx, t, dt)
+      if (narrowFloats && rounds && isNarrow(s.dtype)) t = narrowFloats(ctx, t, s.dtype)
       if (!sameShape(t.shape, s.shape)) t = reshape(ctx, t, s.shape)
       outs[i] = t
     }
     return outs
   }
   /** Ends a rule's call: conforms its outputs, frees its intermediates, hands the outputs to tfjs. */
-  const finish = (mark: number, r: TensorInfo[] | null, specs: readonly OutputSpec[]): unknown[] | null => {
+  const finish = (mark: number, r: TensorInfo[] | null, specs: readonly OutputSpec[], rounds = true): unknown[] | null => {
     let outs: TensorInfo[]
     try {
       if (r === null) { ctx.end(mark, []); return null }
-      outs = ctx.end(mark, conform(r, specs))
+      outs = ctx.end(mark, conform(r, specs, rounds))
     } catch (e) {
       ctx.abort(mark)
       throw e
@@ -241,7 +266,7 @@ function makeBackend(
   }
   const readValues = (t: BackendTensor): TypedArray => {
     const values = tfBackend.readSync((t.dataId as TfTensor).dataId) as TypedArray
-    const Ctor = CTOR[t.dtype as TfDType]
+    const Ctor = CTOR[tfDtype(t.dtype)]
     // NOTE: tfjs-cpu's Cast relabels int32/bool storage as float32 without converting it.
     if (!(values instanceof Ctor)) return new Ctor(values as ArrayLike<number>)
     // cpu returns its own storage; wasm returns a copy of the heap bytes.
@@ -252,19 +277,21 @@ function makeBackend(
     name,
     engine: engine as TfjsEngineName,
     tfBackend,
-    capabilities: { dtypes: DTYPES, syncRead: traits.syncRead, training: true, fused, compilesGraphs: false },
+    capabilities: { dtypes, syncRead: traits.syncRead, training: true, fused, compilesGraphs: false },
     upload(values, shape, dtype) {
-      if (!DTYPES.has(dtype)) {
-        throw new DTypeError(`Backend "${name}" does not support dtype ${dtype}. Use one it supports (float32, int32, bool) or a backend that has ${dtype}, such as "reference". Received: dtype=${dtype}`)
+      if (!dtypes.has(dtype)) {
+        throw new DTypeError(`Backend "${name}" does not support dtype ${dtype}. Use one it supports (${[...dtypes].join(', ')}) or a backend that has ${dtype}, such as "reference". Received: dtype=${dtype}`)
       }
       const mark = ctx.begin()
-      const info = ctx.upload(values, shape, tfDtype(dtype))
+      // Narrow floats are rounded on the host, where they come from (as the reference backend does).
+      const stored = isNarrow(dtype) ? Float32Array.from(values as Float32Array, dtype === 'float16' ? roundFloat16 : roundBFloat16) : values
+      const info = ctx.upload(stored, shape, tfDtype(dtype))
       return ctx.end(mark, [info]).map(own)[0]
     },
     async read(t) {
       if (traits.syncRead) return readValues(t)
       const values = (await tfBackend.read((t.dataId as TfTensor).dataId)) as TypedArray
-      const Ctor = CTOR[t.dtype as TfDType]
+      const Ctor = CTOR[tfDtype(t.dtype)]
       return values instanceof Ctor ? values.slice() : new Ctor(values as ArrayLike<number>)
     },
     ...(traits.syncRead ? { readSync: readValues } : {}),
@@ -280,7 +307,7 @@ function makeBackend(
       const mark = ctx.begin()
       let r: TensorInfo[]
       try { r = rules[prim](ctx, infos, params, outputs) } catch (e) { ctx.abort(mark); throw e }
-      return finish(mark, r, outputs)!
+      return finish(mark, r, outputs, !VALUE_PRESERVING.has(prim))!
     },
     runFused<F extends FusedOp>(op: F, inputs: readonly BackendTensor[], params: FusedParams[F], outputs: readonly OutputSpec[]): unknown[] | null {
       const rule = fusedRules[op]

@@ -263,8 +263,10 @@ export class KernelContext implements TfjsKernelContext {
   }
 }
 
-/** @internal The tfjs dtype of a kx dtype the tfjs backends declare. */
+/** @internal The tfjs dtype of a kx dtype the tfjs backends declare (float16/bfloat16, where a backend
+ * emulates them, are stored as float32: see `WrapTfjsBackendOptions.narrowFloats`). */
 export function tfDtype(d: DType): TfDType {
   if (d === 'float32' || d === 'int32' || d === 'bool') return d
+  if (d === 'float16' || d === 'bfloat16') return 'float32'
   throw new DTypeError(`tfjs backends store float32, int32 and bool only. Received: dtype=${d}`)
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { createTfjsBackend, wrapTfjsBackend } from './backend.js'
-export type { TfjsBackend, TfjsBackendOptions, TfjsEngineName, WrapTfjsBackendOptions } from './backend.js'
+export type { NarrowFloatRounding, TfjsBackend, TfjsBackendOptions, TfjsEngineName, WrapTfjsBackendOptions } from './backend.js'
 export { TFJS_PRIM_RULES, TFJS_FALLBACKS } from './mapping.js'
 export type { TfjsFallback, TfjsFallbackStrategy } from './mapping.js'
 export { TFJS_FUSED_RULES } from './fused.js'

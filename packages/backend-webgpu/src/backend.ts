@@ -22,7 +22,14 @@ import { lazyBroadcasts } from './lazyBroadcast.js'
 import { selectAndScatterAddRule } from './pool.js'
 import { canonicalElementwise } from './compileShapes.js'
 import { registerIntRem, remRule } from './compileIntRem.js'
+import { digammaRule, igammaRule, lgammaRule } from './gamma.js'
+import { bitcastRule } from './bitcast.js'
+import { dotGeneralRule } from './intDot.js'
+import { fftRule } from './fft.js'
+import { eighRule } from './eigh.js'
+import { svdRule } from './svd.js'
 import { loadTfjsWebGPU } from './tfjsWebgpu.js'
+import { registerNarrowFloat, roundNarrowFloat } from './narrowFloat.js'
 
 /** Primitive rules of this engine replacing backend-tfjs's (host fallbacks that need sync reads). */
 const WEBGPU_RULES: Partial<TfjsRuleTable> = {
@@ -32,6 +39,8 @@ const WEBGPU_RULES: Partial<TfjsRuleTable> = {
   and: bitwiseRule('and'), or: bitwiseRule('or'), xor: bitwiseRule('xor'), cumsum: scanRule('cumsum'), cumprod: scanRule('cumprod'),
   select_and_scatter_add: selectAndScatterAddRule,
   rem: remRule,
+  lgamma: lgammaRule, digamma: digammaRule, igamma: igammaRule, bitcast_convert_type: bitcastRule, dot_general: dotGeneralRule,
+  fft: fftRule, eigh: eighRule, svd: svdRule,
 }
 
 /** Options of `createWebGPUBackend`. */
@@ -200,6 +209,7 @@ async function makeShared(o: WebGPUBackendOptions): Promise<Shared> {
   const eng = tf.engine() as unknown as EngineInternals
   registerKxWebGPUKernels(webgpu_util, isSoftwareAdapter(features.adapterInfo))
   registerIntRem(webgpu_util)
+  registerNarrowFloat(webgpu_util)
   // Pin the instance in tfjs's registry so `tf.setBackend('webgpu')` and kx share one device and buffer pool.
   eng.registry['webgpu'] = tfBackend
   eng.registryFactory['webgpu'] = { factory: () => tfBackend, priority: eng.registryFactory['webgpu']?.priority ?? 3 }
@@ -235,6 +245,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     traits: { explicitMatmulTranspose: false, syncRead: false, convRhs: 'auto', quirks: { signDropsNaN: true, intTransposeBroken: true } },
     rules: WEBGPU_RULES,
     fusedRules: WEBGPU_FUSED_RULES,
+    narrowFloats: roundNarrowFloat,
   })
   const baseMemory = base.memory!.bind(base)
   return {

@@ -5,7 +5,7 @@
  */
 import { getKernel, getKernelsForBackend, registerKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { webgpu_util as WebGPUUtil } from '@tensorflow/tfjs-backend-webgpu'
-import { KX_RANDOM_UNIFORM, KX_THREEFRY_PAIRS, THREEFRY_PAIRS_WGSL, THREEFRY_UNIFORM_WGSL } from './random.js'
+import { KX_RANDOM_UNIFORM, KX_THREEFRY_PAIRS, THREEFRY_PAIRS_WGSL, THREEFRY_UNIFORM_NARROW_WGSL, THREEFRY_UNIFORM_WGSL } from './random.js'
 import { ERF_INV_WGSL, KX_ERF_INV } from './special.js'
 import { KX_LAYER_NORM, layerNormWgsl } from './fused.js'
 import { ADAM_ELEMENTS, ADAM_PARTS, KX_ADAM_UPDATE, adamPartWgsl } from './optimizer.js'
@@ -22,6 +22,12 @@ import { KX_CHOLESKY, KX_LU, KX_TRIANGULAR_SOLVE, choleskyKernel, luKernel, tria
 import { INT_MOVEMENT_KERNELS, exactIntMovement } from './intexact.js'
 import { arcKernel } from './trig.js'
 import { IEEE_FIXED_KERNELS, ieeeFix } from './ieee.js'
+import { KX_DIGAMMA, KX_IGAMMA, KX_LGAMMA, gammaUnaryKernel, igammaKernel } from './gamma.js'
+import { KX_BITCAST, bitcastKernel } from './bitcast.js'
+import { KX_INT_MATMUL, intMatMulKernel } from './intDot.js'
+import { KX_DFT, KX_IRDFT, dftKernel, irdftKernel } from './fft.js'
+import { KX_EIGH, eighKernel } from './eigh.js'
+import { KX_SVD, svdKernel } from './svd.js'
 
 /** The tfjs backend name the fixed kernel set is registered under. */
 export const KX_WEBGPU = 'kx-webgpu'
@@ -265,7 +271,9 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter
   }
   const randomUniform: KernelFn = ({ inputs, backend, attrs }) => {
     const shape = (attrs['shape'] as number[]).slice()
-    return (backend as RunsPrograms).runWebGPUProgram(flatProgram(util, shape, 'kx_threefry_uniform', THREEFRY_UNIFORM_WGSL), [inputs['key']!], 'float32')
+    const dtype = attrs['dtype'] as 'float32' | 'float16' | 'bfloat16' | undefined
+    const code = dtype === 'float16' || dtype === 'bfloat16' ? THREEFRY_UNIFORM_NARROW_WGSL[dtype] : THREEFRY_UNIFORM_WGSL
+    return (backend as RunsPrograms).runWebGPUProgram(flatProgram(util, shape, `kx_threefry_uniform_${dtype ?? 'float32'}`, code), [inputs['key']!], 'float32')
   }
   const erfInv: KernelFn = ({ inputs, backend }) => {
     const x = inputs['x']!
@@ -305,6 +313,15 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter
   registerKernel({ kernelName: KX_TRIANGULAR_SOLVE, backendName: KX_WEBGPU, kernelFunc: triangularSolveKernel(flat) as never })
   registerKernel({ kernelName: KX_LU, backendName: KX_WEBGPU, kernelFunc: luKernel(flat) as never })
   registerKernel({ kernelName: KX_INT_REDUCE, backendName: KX_WEBGPU, kernelFunc: intReduceKernel(flat) as never })
+  registerKernel({ kernelName: KX_LGAMMA, backendName: KX_WEBGPU, kernelFunc: gammaUnaryKernel(flat, 'lgamma') as never })
+  registerKernel({ kernelName: KX_DIGAMMA, backendName: KX_WEBGPU, kernelFunc: gammaUnaryKernel(flat, 'digamma') as never })
+  registerKernel({ kernelName: KX_IGAMMA, backendName: KX_WEBGPU, kernelFunc: igammaKernel(flat) as never })
+  registerKernel({ kernelName: KX_BITCAST, backendName: KX_WEBGPU, kernelFunc: bitcastKernel(flat) as never })
+  registerKernel({ kernelName: KX_INT_MATMUL, backendName: KX_WEBGPU, kernelFunc: intMatMulKernel(flat) as never })
+  registerKernel({ kernelName: KX_DFT, backendName: KX_WEBGPU, kernelFunc: dftKernel(flat) as never })
+  registerKernel({ kernelName: KX_IRDFT, backendName: KX_WEBGPU, kernelFunc: irdftKernel(flat) as never })
+  registerKernel({ kernelName: KX_EIGH, backendName: KX_WEBGPU, kernelFunc: eighKernel(flat) as never })
+  registerKernel({ kernelName: KX_SVD, backendName: KX_WEBGPU, kernelFunc: svdKernel(flat) as never })
   for (const op of ['and', 'or', 'xor'] as const) {
     if (!getKernel(KX_BITWISE[op], KX_WEBGPU)) registerKernel({ kernelName: KX_BITWISE[op], backendName: KX_WEBGPU, kernelFunc: bitwiseKernel(flat, broadcast, op) as never })
   }

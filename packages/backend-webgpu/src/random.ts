@@ -39,12 +39,26 @@ const THREEFRY_FN = `
  * below 2^32) under the key in `A` (two i32 words), XORs the two output words, and keeps 23 mantissa bits:
  * `(bits >> 9) · 2^-23`, exact in f32 — the numbers of core's `randomUniform(key, n, 'float32')`.
  */
-export const THREEFRY_UNIFORM_WGSL = `${THREEFRY_FN}
+export const THREEFRY_UNIFORM_WGSL = uniformWgsl('(h.x ^ h.y) >> 9u', '1.1920928955078125e-7')
+
+/** The draw in `main` of a uniform program: mantissa bits from the hashed word, times the quantum. */
+function uniformWgsl(mantissa: string, quantum: string): string {
+  return `${THREEFRY_FN}
       fn main(index : i32) {
         if (index >= uniforms.size) { return; }
         let h = kxThreefry(bitcast<u32>(A[0]), bitcast<u32>(A[1]), 0u, bitcast<u32>(index));
-        setOutputAtIndex(index, f32((h.x ^ h.y) >> 9u) * 1.1920928955078125e-7);
+        setOutputAtIndex(index, f32(${mantissa}) * ${quantum});
       }`
+}
+
+/**
+ * WGSL bodies of the float16 and bfloat16 uniform draws (stored as float32, exact): JAX draws 16 bits for
+ * float16, `(bits16 >> 6) · 2^-10`, and 8 for bfloat16, `(bits8 >> 1) · 2^-7` — core's `randomUniform` numbers.
+ */
+export const THREEFRY_UNIFORM_NARROW_WGSL = {
+  float16: uniformWgsl('((h.x ^ h.y) & 0xffffu) >> 6u', '0.0009765625'),
+  bfloat16: uniformWgsl('((h.x ^ h.y) & 0xffu) >> 1u', '0.0078125'),
+} as const
 
 /**
  * WGSL body of the `threefry2x32` primitive: keys `A` and counters `B` as i32 word pairs of one shape; the
@@ -68,12 +82,12 @@ export const KX_THREEFRY_PAIRS = 'KxThreefry2x32'
 export const threefry2x32Rule: TfjsRule<'threefry2x32'> = (ctx, [keys, counts]) => [ctx.kernel(KX_THREEFRY_PAIRS, { keys: keys!, counts: counts! })]
 
 /**
- * The `random_uniform` rule on webgpu: the WGSL Threefry kernel for float32 (the only float dtype the
- * backend stores); other dtypes never reach it (`upload` and dispatch refuse them).
+ * The `random_uniform` rule on webgpu: the WGSL Threefry kernel for float32, float16 and bfloat16 (the float
+ * dtypes the backend declares; the narrow ones stored as float32); other dtypes never reach it.
  */
 export const randomUniformRule: TfjsRule<'random_uniform'> = (ctx, [key], { shape, dtype }) => {
-  if (dtype !== 'float32') throw new NotImplementedError(`random_uniform on webgpu draws float32 only. Received: dtype=${dtype}`)
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') throw new NotImplementedError(`random_uniform on webgpu draws float32, float16 and bfloat16 only. Received: dtype=${dtype}`)
   const n = shape.reduce((a, b) => a * b, 1)
   if (n === 0) return [ctx.constant(0, 'float32', shape)]
-  return [ctx.kernel(KX_RANDOM_UNIFORM, { key: key! }, { shape: shape.slice() })]
+  return [ctx.kernel(KX_RANDOM_UNIFORM, { key: key! }, { shape: shape.slice(), dtype })]
 }

@@ -7,15 +7,12 @@ import { coverageTable, runConformance, type KnownGap } from '@kx/backend-confor
 import type { BackendPrim } from '@kx/core'
 import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
 
-const HOST = 'backend-tfjs runs it on the host (download → reference → upload), which needs a synchronous read; WebGPU reads are async only'
-const host = (prim: BackendPrim, when: string): KnownGap => ({ prim, reason: `${when}: ${HOST}`, issue: '#14' })
-
-/** Where webgpu differs from `reference`; the kit fails an entry whose checks all pass. */
-const KNOWN_GAPS: readonly KnownGap[] = [
-  host('lgamma', 'always'), host('digamma', 'always'), host('igamma', 'always'),
-  host('bitcast_convert_type', 'always'),
-  host('dot_general', 'int32 operands'), host('eigh', 'always'), host('svd', 'always'), host('fft', 'always'),
-]
+/**
+ * Where webgpu differs from `reference`; the kit fails an entry whose checks all pass. None: the primitives
+ * backend-tfjs runs on the host (eigh, svd, fft, lgamma/digamma/igamma, bitcast_convert_type, int32 dot_general)
+ * have WGSL programs of their own here.
+ */
+const KNOWN_GAPS: readonly KnownGap[] = []
 
 if (webgpuAvailable('backend-webgpu conformance')) {
   const prims = process.env['KX_WEBGPU_PRIMS']?.split(',') as BackendPrim[] | undefined

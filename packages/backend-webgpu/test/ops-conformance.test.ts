@@ -13,22 +13,12 @@ import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
 
 const golden = loadOpsGolden((p) => JSON.parse(readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8')))
 
-const HOST = 'which backend-tfjs runs on the host (download → reference → upload) with a synchronous read; WebGPU reads are async only'
-/** An op that needs a primitive backend-tfjs runs on the host (the primitive kit's gaps, #14). */
-const host = (suite: OpsSuite, op: string, prim: string, cases?: readonly string[]): OpsKnownGap =>
-  ({ suite, op, ...(cases ? { cases } : {}), reason: `needs ${prim}, ${HOST}`, issue: '#14' })
 /** An op whose output shape depends on values: it reads them with `dataSync`, which WebGPU cannot. */
 const syncRead = (suite: OpsSuite, op: string, cases?: readonly string[]): OpsKnownGap =>
   ({ suite, op, ...(cases ? { cases } : {}), reason: 'reads values synchronously (data-dependent shape or host-side parameters); WebGPU reads are async only', issue: '#14' })
-const n = (name: string, ids: readonly number[]): string[] => ids.map((i) => `${name}/${i}`)
 
 /** Ops that do not conform on webgpu; the kit fails a listed gap whose checks all pass. */
 const KNOWN_GAPS: readonly OpsKnownGap[] = [
-  host('numpy', 'nextafter', 'bitcast_convert_type'),
-  host('numpy', 'linalg.eigh', 'eigh'),
-  ...['linalg.svd', 'linalg.pinv', 'linalg.matrix_rank', 'linalg.lstsq'].map((op) => host('numpy', op, 'svd')),
-  host('numpy', 'linalg.norm', 'svd (2-norm, nuclear norm)', n('linalg.norm', [23, 24, 25])),
-  ...['math.fft', 'math.fft2', 'math.ifft2', 'math.rfft', 'math.irfft', 'math.stft'].map((op) => host('numpy', op, 'fft')),
   syncRead('numpy', 'bincount'), syncRead('numpy', 'unique'), syncRead('numpy', 'nonzero'), syncRead('image', 'perspective_transform'),
   syncRead('numpy', 'where', ['where/435']), syncRead('numpy', 'repeat', ['repeat/37']), syncRead('numpy', 'slice', ['slice/13']),
   syncRead('numpy', 'get_item', ['get_item/13']), syncRead('nn', 'ctc_decode', ['ctc_beam', 'ctc_beam_mask']),

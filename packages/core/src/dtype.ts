@@ -77,7 +77,8 @@ export function roundFloat16(x: number): number {
   if (!Number.isFinite(x)) return x
   const a = Math.abs(x)
   if (a >= 65520) return x > 0 ? Infinity : -Infinity
-  if (a < 2 ** -24 / 2) return x < 0 ? -0 : 0
+  // A zero keeps its sign (-0 too), as IEEE rounding does.
+  if (a < 2 ** -24 / 2) return x * 0
   // NOTE: quantum is 2^(e-10) for normals, 2^-24 for subnormals; Math.round ties away, so fix ties to even.
   const e = Math.max(Math.floor(Math.log2(a)), -14)
   const q = 2 ** (e - 10)

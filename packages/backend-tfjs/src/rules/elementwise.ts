@@ -1,7 +1,7 @@
 /** @file Elementwise primitives on tfjs kernels: unary math, binary arithmetic, comparisons, select, casts. */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { BinaryPrim, ComparePrim, UnaryPrim } from '@kx/core'
-import type { TfDType, TfjsKernelContext } from '../context.js'
+import { tfDtype, type TfDType, type TfjsKernelContext } from '../context.js'
 import { binary, cast, select, unary } from '../helpers.js'
 import { hostRule, type TfjsRule, type TfjsRuleTable } from './types.js'
 import { hostCompare, hostSelect } from './host-loops.js'
@@ -164,7 +164,7 @@ export const elementwiseRules = {
   ...(mapKeys(Object.keys(BINARY) as BinaryPrim[], binaryRule) as { [P in BinaryPrim]: TfjsRule<P> }),
   ...(mapKeys(Object.keys(COMPARE) as ComparePrim[], compareRule) as { [P in ComparePrim]: TfjsRule<P> }),
   select_n: (ctx, [pred, onFalse, onTrue]) => [hostSelect(ctx, pred!, onTrue!, onFalse!) ?? select(ctx, pred!, onTrue!, onFalse!)],
-  convert_element_type: (ctx, [x], { newDtype }) => [cast(ctx, x!, newDtype as TfDType)],
+  convert_element_type: (ctx, [x], { newDtype }) => [cast(ctx, x!, tfDtype(newDtype))],
   bitcast_convert_type: hostRule('bitcast_convert_type'),
 } satisfies Partial<TfjsRuleTable>
 

@@ -3,7 +3,7 @@
  * (static and dynamic), pad, concatenate, rev, gather/scatter (np.take layout), iota; sort and top_k.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
-import type { TfDType, TfjsKernelContext } from '../context.js'
+import { tfDtype, type TfDType, type TfjsKernelContext } from '../context.js'
 import { binary, broadcastInDim, cast, inverse, pad, prod, range, reshape, slice, stridedSlice, transpose } from '../helpers.js'
 import { hostRule, type TfjsRule, type TfjsRuleTable } from './types.js'
 
@@ -95,7 +95,7 @@ function scatterRule(mode: 'add' | 'set'): TfjsRule<'scatter_add' | 'scatter'> {
 
 const iota: TfjsRule<'iota'> = (ctx, _inputs, { dtype, shape, dimension }) => {
   const n = shape[dimension]!
-  const dt = dtype as TfDType
+  const dt = tfDtype(dtype)
   const line = dt === 'bool'
     ? cast(ctx, ctx.kernel('Range', {}, { start: 0, stop: n, step: 1, dtype: 'int32' }), 'bool')
     : ctx.kernel('Range', {}, { start: 0, stop: n, step: 1, dtype: dt })

@@ -1,7 +1,7 @@
 /** @file Reductions, argmax/argmin and cumulative scans on tfjs kernels. */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { ReducePrim } from '@kx/core'
-import type { TfDType, TfjsKernelContext } from '../context.js'
+import { tfDtype, type TfDType, type TfjsKernelContext } from '../context.js'
 import { binary, cast, highest, lowest, prod, range, slice, transpose } from '../helpers.js'
 import { hostRule, type TfjsRule, type TfjsRuleTable } from './types.js'
 import { hostSum } from './host-loops.js'
@@ -90,7 +90,7 @@ function argRule(kernel: 'ArgMax' | 'ArgMin'): TfjsRule<'argmax' | 'argmin'> {
       const firstNaN = ctx.kernel('ArgMax', { x: cast(ctx, nan, 'int32') }, { axis })
       y = ctx.kernel('Select', { condition: ctx.kernel('Any', { x: nan }, { axis: [axis], keepDims: false }), t: firstNaN, e: y })
     }
-    return [cast(ctx, y, out!.dtype as TfDType)]
+    return [cast(ctx, y, tfDtype(out!.dtype))]
   }
 }
 
