@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import type { KernelBackend, Tensor as TfTensor, TensorInfo } from '@tensorflow/tfjs-core'
 import {
-  BackendMissingError, DTypeError, fmt, roundBFloat16, roundFloat16,
+  BackendMissingError, DTypeError, REFERENCE_IMPLS, fmt, roundBFloat16, roundFloat16,
   type Backend, type BackendPrim, type BackendPrimParams, type BackendTensor, type DType, type FusedOp, type FusedParams, type OutputSpec, type TypedArray,
 } from '@kx/core'
 import { KernelContext, tfDtype, type HostMemory, type TfDType, type TfjsEngineTraits, type TfjsKernelContext } from './context.js'
@@ -141,6 +141,7 @@ export async function createTfjsBackend(options: TfjsBackendOptions): Promise<Tf
     hostElementwise: engine === 'wasm',
     convRhs: 'auto',
     syncRead: true,
+    hostImpls: REFERENCE_IMPLS,
     missingKernels: engine === 'wasm' ? WASM_BROKEN : new Set(),
     quirks: engine === 'wasm'
       ? { matmulWeightCache: true, minMaxDropsNaN: true, signDropsNaN: true }

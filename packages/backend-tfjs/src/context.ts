@@ -4,7 +4,7 @@
  * intermediate a rule creates. Engine-agnostic: cpu, wasm and webgpu all fit behind it.
  */
 import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
-import { DTypeError, UnsupportedOpError, fmt, type DType, type TypedArray } from '@kx/core'
+import { DTypeError, UnsupportedOpError, fmt, type DType, type RefImplTable, type TypedArray } from '@kx/core'
 
 /** The tfjs dtypes kx maps onto (kx `float32`/`int32`/`bool` are tfjs's own names). */
 export type TfDType = 'float32' | 'int32' | 'bool'
@@ -16,6 +16,12 @@ export interface TfjsEngineTraits {
   readonly explicitMatmulTranspose: boolean
   /** `readSync` works, so host fallbacks (download → reference → upload) are available. */
   readonly syncRead: boolean
+  /**
+   * The reference implementations the host fallbacks run (core's `REFERENCE_IMPLS`; `createTfjsBackend`
+   * passes them). Injected rather than imported so that an engine without sync reads (webgpu), whose host
+   * fallbacks cannot run anyway, does not carry them. Absent: a host fallback raises `UnsupportedOpError`.
+   */
+  readonly hostImpls?: RefImplTable
   /** Kernel names to treat as missing: absent or wrong on this engine (wasm's MaxPoolGrad picks the
    * last maximum and drops windows), or switched off to test the compositions that replace them. */
   readonly missingKernels?: ReadonlySet<string>

@@ -51,7 +51,8 @@ const composed = (prim: BackendPrim, when: string, detail: string): TfjsFallback
  * const onHost = TFJS_FALLBACKS.filter((f) => f.strategy === 'host-reference').map((f) => f.prim)
  * ```
  */
-export const TFJS_FALLBACKS: readonly TfjsFallback[] = [
+// NOTE: built by a pure call, so bundlers drop this documentation table from apps that never read it.
+export const TFJS_FALLBACKS: readonly TfjsFallback[] = /* @__PURE__ */ (() => [
   host('erf_inv', 'always', 'no tfjs kernel'),
   host('lgamma', 'always', 'no tfjs kernel'),
   host('digamma', 'always', 'no tfjs kernel'),
@@ -117,4 +118,4 @@ export const TFJS_FALLBACKS: readonly TfjsFallback[] = [
   composed('conv_transpose_rhs', 'float32', 'a convolution of lhsᵀ with ctᵀ (JAX transpose rule); im2col + BatchMatMul for plain 2-d convs with < 8 input channels on wasm (tfjs-wasm has no Conv2DBackpropFilter; tfjs-cpu\'s is ~10× slower than either)'),
   composed('reduce_window', 'always', 'MaxPool / AvgPool × size for NHWC 2-d windows; strided-slice composition otherwise'),
   composed('select_and_scatter_add', 'numeric operands', 'MaxPoolGrad for NHWC 2-d windows on cpu; for non-overlapping windows, rows of windows + ArgMax (first maximum) + int32 OneHot × source (wasm\'s MaxPoolGrad picks the last maximum and drops windows; its OneHot writes int32 whatever the dtype); first-maximum slice composition otherwise'),
-]
+])()

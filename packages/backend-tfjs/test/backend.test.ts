@@ -2,10 +2,10 @@
 import { describe, expect, it, beforeAll } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import {
-  bindFused, createReferenceBackend, DTypeError, full, lax, memory, registerBackend, removeBackend, setBackend, tensor, tidy, toBackend,
-  type Backend, type FusedOp, type FusedParams, type Tensor,
+  bindFused, createReferenceBackend, DTypeError, full, lax, memory, REFERENCE_IMPLS, registerBackend, removeBackend, setBackend, tensor, tidy, toBackend,
+  UnsupportedOpError, type Backend, type FusedOp, type FusedParams, type Tensor,
 } from '@kx/core'
-import { createTfjsBackend, locateWasmFiles, TFJS_FUSED_RULES, type TfjsBackend } from '../src/index.js'
+import { createTfjsBackend, locateWasmFiles, TFJS_FUSED_RULES, wrapTfjsBackend, type TfjsBackend } from '../src/index.js'
 import { dense, relu } from './models.js'
 import { mismatch, onBackend, rng } from './util.js'
 
@@ -30,6 +30,19 @@ describe('creation', () => {
     const dir = await locateWasmFiles()
     const { existsSync } = await import('node:fs')
     expect(dir && existsSync(`${dir}tfjs-backend-wasm-simd.wasm`)).toBe(true)
+  })
+
+  it('host fallbacks run the injected reference implementations, and say so when none were given', async () => {
+    const cpu = await createTfjsBackend({ engine: 'cpu' })
+    const traits = { explicitMatmulTranspose: false, syncRead: true }
+    const bare = wrapTfjsBackend({ name: 'cpu-no-host', tfBackendName: 'cpu', tfBackend: cpu.tfBackend, traits })
+    const withHost = wrapTfjsBackend({ name: 'cpu-host', tfBackendName: 'cpu', tfBackend: cpu.tfBackend, traits: { ...traits, hostImpls: REFERENCE_IMPLS } })
+    // `sort` always runs on the host (tfjs has no stable NaN-last sort kernel).
+    const values = Float32Array.of(3, NaN, 1, 2)
+    expect(() => lax.sort(onBackend(bare, values, [4], 'float32'), 0)).toThrow(UnsupportedOpError)
+    expect(() => lax.sort(onBackend(bare, values, [4], 'float32'), 0)).toThrow(/hostImpls.*`sort`/)
+    const [sorted] = lax.sort(onBackend(withHost, values, [4], 'float32'), 0)
+    expect(Array.from(await sorted!.data())).toEqual([1, 2, 3, NaN])
   })
 
   it('rejects an unknown engine', async () => {

@@ -21,9 +21,11 @@ it('a bundled app loads a .keras file through @kx/layers/saving with each layer 
     const model = new Sequential({ layers: [Input({ shape: [2] }), new Dense({ units: 3, activation: 'tanh' })] })
     await saving.saveModel(model, join(dir, 'model.keras'))
     const expected = await (model.apply(tensor([[0.5, -1]], { dtype: 'float32' })) as Tensor).array()
+    // A bundle carries the reference backend only when the app uses it: this one runs on it, so it registers it.
     writeFileSync(join(dir, 'app.mjs'), `
-      import { tensor } from '@kx/core'
+      import { createReferenceBackend, registerBackend, tensor } from '@kx/core'
       import { loadModel } from '@kx/layers/saving'
+      registerBackend('reference', createReferenceBackend, { priority: 0 })
       export async function run(path) {
         const model = await loadModel(path)
         return model.apply(tensor([[0.5, -1]], { dtype: 'float32' })).array()

@@ -2,7 +2,6 @@
 import type { Backend } from './backend.js'
 import { BackendMissingError, fmt } from './errors.js'
 import { configFile, envVar } from './config.js'
-import { createReferenceBackend } from './reference/backend.js'
 
 /** Creates a backend; may be async (WASM, WebGPU adapters, ORT sessions). */
 export type BackendFactory = () => Backend | Promise<Backend>
@@ -10,7 +9,21 @@ export type BackendFactory = () => Backend | Promise<Backend>
 interface Entry { factory: BackendFactory; priority: number; instance?: Backend; pending?: Promise<Backend> }
 
 // The reference backend is always present, at the lowest priority: the fallback that always works.
-const entries = new Map<string, Entry>([['reference', { factory: createReferenceBackend, priority: 0 }]])
+// NOTE: the registry does not import it. Its module hands over its factory when it loads: in Node, any
+// import of `@kx/core` loads it; a bundler keeps it only when the app uses `createReferenceBackend` or
+// `REFERENCE_IMPLS` (directly or through a package such as `@kx/backend-tfjs`), so an app that runs on
+// another backend does not carry it. (A lazy `import()` would not help: esbuild puts a module that the
+// package entry re-exports in the entry's chunks.)
+let referenceFactory: (() => Backend) | undefined
+/** @internal Called once by the reference backend's module when it loads. */
+export function provideReferenceBackend(factory: () => Backend): void { referenceFactory = factory }
+function reference(): Backend {
+  if (!referenceFactory) {
+    throw new BackendMissingError('The "reference" backend is not part of this bundle: nothing imports it, so the bundler left it out. Import it and register it: `registerBackend(\'reference\', createReferenceBackend, { priority: 0 })`.')
+  }
+  return referenceFactory()
+}
+const entries = new Map<string, Entry>([['reference', { factory: reference, priority: 0 }]])
 let selected: string | undefined
 let current: Backend | undefined
 let scoped: Backend | undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { abstractEval, DTypeError, grad, InvalidArgumentError, lax, memory, PRIMITIVES, ShapeError, tensor, type Tensor } from '../src/index.js'
+import { abstractEval, DTypeError, grad, InvalidArgumentError, lax, memory, VJP_RULES, ShapeError, tensor, type Tensor } from '../src/index.js'
 import { f64, i32, range, read, av, offset, indices, checkGrad, passThroughVjpWorks, backwardLeak, runGolden } from './helpers.js'
 
 // ---- independent loops (shared helpers: ./helpers.ts) ---------------------------------------------
@@ -69,7 +69,7 @@ describe('scatter_add', () => {
   })
   it('gives no gradient to indices', () => {
     const x = f64([1, 2], [2])
-    const r = PRIMITIVES.scatter_add.vjp({ cotangents: [x], inputs: [x, i32([0]), f64([1], [1])], outputs: [x], params: { axis: 0 } })
+    const r = VJP_RULES.scatter_add({ cotangents: [x], inputs: [x, i32([0]), f64([1], [1])], outputs: [x], params: { axis: 0 } })
     expect(r[1]).toBeNull()
     expect(read(r[2]!)).toEqual([1])
   })
@@ -189,7 +189,7 @@ describe('iota', () => {
     expect(() => abstractEval('iota', [], { dtype: 'int32', shape: [2], dimension: 1 })).toThrow(InvalidArgumentError)
     expect(() => abstractEval('iota', [], { dtype: 'bool', shape: [2], dimension: 0 })).toThrow(DTypeError)
     expect(() => abstractEval('iota', [], { dtype: 'int32', shape: [-1], dimension: 0 })).toThrow(ShapeError)
-    expect(PRIMITIVES.iota.vjp({ cotangents: [null], inputs: [], outputs: [], params: { dtype: 'int32', shape: [1], dimension: 0 } })).toEqual([])
+    expect(VJP_RULES.iota({ cotangents: [null], inputs: [], outputs: [], params: { dtype: 'int32', shape: [1], dimension: 0 } })).toEqual([])
   })
 })
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { KerasTensor, KxError, NotImplementedError, PRIMITIVES, abstractEval, bind, jvp, tensor, vjp, type PrimParams, type Tensor } from '../src/index.js'
+import { KerasTensor, KxError, NotImplementedError, VJP_RULES, abstractEval, bind, jvp, tensor, vjp, type PrimParams, type Tensor } from '../src/index.js'
 import { randomUniform } from '../src/random/threefry.js'
 
 /** numpy / jax.lax results in float64 (tools/golden/core_routines.py). */
@@ -320,8 +320,8 @@ describe('routines VJP against central finite differences (float64)', () => {
   it('random primitives have no gradient', () => {
     const key = tensor([0, 1], { shape: [2], dtype: 'int32' })
     const out = bind('random_uniform', [key], { shape: [3], dtype: 'float64' })
-    expect(PRIMITIVES.random_uniform.vjp({ cotangents: out, inputs: [key], outputs: out, params: { shape: [3], dtype: 'float64' } })).toEqual([null])
-    expect(PRIMITIVES.random_bits.vjp({ cotangents: [null], inputs: [key], outputs: [], params: { shape: [3] } })).toEqual([null])
+    expect(VJP_RULES.random_uniform({ cotangents: out, inputs: [key], outputs: out, params: { shape: [3], dtype: 'float64' } })).toEqual([null])
+    expect(VJP_RULES.random_bits({ cotangents: [null], inputs: [key], outputs: [], params: { shape: [3] } })).toEqual([null])
   })
   it('forward-mode (jvp, the transpose of the VJP) agrees with finite differences', () => {
     const cases: [(x: Tensor) => Tensor, Tensor][] = [

@@ -4,9 +4,9 @@ import { InvalidArgumentError, NotDifferentiableError, ShapeError, fmt } from '.
 import { tidy } from '../engine.js'
 import { Tensor, nextTensorId } from '../tensor.js'
 import { withDefaultBackend } from '../registry.js'
-import { PRIMITIVES } from '../primitives/index.js'
 import type { Prim } from '../primitives/types.js'
 import type { VjpArgs } from '../primitives/def.js'
+import { VJP_RULES } from './rules/index.js'
 import { treeFlatten, treeUnflatten, type TreeDef } from '../tree.js'
 import { Tape, popTape, pushTape, recordCustom, withTapesPaused, type TapeNode } from './tape.js'
 import { add, mul as mulT, reduceSum, stopGradientPrim } from '../lax.js'
@@ -67,7 +67,7 @@ function runVjp(node: TapeNode, cts: (Tensor | null)[], needs: readonly boolean[
 function runVjpRule(node: TapeNode, cts: (Tensor | null)[], needs: readonly boolean[]): (Tensor | null)[] {
   const out = node.customVjp
     ? node.customVjp(cts)
-    : (PRIMITIVES[node.prim as Prim].vjp as (a: VjpArgs<Prim>) => (Tensor | null)[])({
+    : (VJP_RULES[node.prim as Prim] as (a: VjpArgs<Prim>) => (Tensor | null)[])({
       cotangents: cts, inputs: node.inputs, outputs: node.outputs, params: node.params!, needs,
     })
   return out

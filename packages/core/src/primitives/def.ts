@@ -1,4 +1,7 @@
-/** @file The shape of one primitive's rules: abstract evaluation (shape + dtype) and its VJP. */
+/**
+ * @file The shape of a primitive's rules: abstract evaluation (shape + dtype), in `PRIMITIVES`, and its VJP,
+ * in `VJP_RULES` (owned by autodiff, so code that only infers shapes and runs ops never carries gradients).
+ */
 import type { Tensor } from '../tensor.js'
 import type { AbstractValue, Prim, PrimParams } from './types.js'
 
@@ -19,15 +22,23 @@ export function needsCt(args: { readonly needs?: readonly boolean[] }, i: number
 }
 
 /**
- * One primitive: its shape/dtype rule and its VJP (written with primitives, so it is itself
- * differentiable and traceable). A null cotangent in the result means "no gradient" (integer
- * inputs, indices, predicates).
+ * One primitive: its shape/dtype rule, shared by the eager and the symbolic path. Its VJP is
+ * `VJP_RULES[name]`.
  */
 export interface PrimitiveDef<P extends Prim> {
   readonly name: P
   abstractEval(inputs: readonly AbstractValue[], params: PrimParams[P]): AbstractValue[]
-  vjp(args: VjpArgs<P>): (Tensor | null)[]
 }
+
+/**
+ * A primitive's VJP: output cotangents → input cotangents, written with primitives (so it is itself
+ * differentiable and traceable). A null cotangent in the result means "no gradient" (integer inputs,
+ * indices, predicates).
+ */
+export type VjpRule<P extends Prim> = (args: VjpArgs<P>) => (Tensor | null)[]
+
+/** Table of every primitive's VJP rule; exhaustive by type. */
+export type VjpTable = { readonly [P in Prim]: VjpRule<P> }
 
 /** Table of every primitive's rules; exhaustive by type. */
 export type PrimitiveTable = { readonly [P in Prim]: PrimitiveDef<P> }

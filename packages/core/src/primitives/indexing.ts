@@ -1,12 +1,13 @@
-/** @file Indexing primitives: gather, scatter_add, scatter (np.take-style along one axis), sort, top_k, iota. */
+/**
+ * @file Indexing primitives: gather, scatter_add, scatter (np.take-style along one axis), sort, top_k, iota
+ * (shape/dtype rules; their VJP rules live in `autodiff/rules/indexing.ts`).
+ */
 import { DTypeError, InvalidArgumentError, ShapeError, fmt } from '../errors.js'
-import { isBool, isFloat } from '../dtype.js'
+import { isBool } from '../dtype.js'
 import { sizeOf, type Dim } from '../shape.js'
-import * as lax from '../lax.js'
-import { full } from '../creation.js'
 import { definePrimitive } from './def.js'
 import type { AbstractValue } from './types.js'
-import { checkAxisParam, checkIndexDtype, scatterAddAlongAxis, zerosOf } from './movement.js'
+import { checkAxisParam, checkIndexDtype } from './movement.js'
 
 /** np.take's output shape: operand[:axis] + indices.shape + operand[axis+1:]. */
 function takeShape(operand: AbstractValue, indices: AbstractValue, axis: number): Dim[] {
@@ -28,11 +29,6 @@ export const gather = definePrimitive({
     checkTake('gather', operand!, indices!, axis)
     return [{ shape: takeShape(operand!, indices!, axis), dtype: operand!.dtype }]
   },
-  // The adjoint of a (clamped) gather is a scatter_add of the cotangent into zeros at the same (clamped) indices.
-  vjp: ({ cotangents: [g], inputs: [operand, indices], params: { axis } }) => {
-    if (!g || !isFloat(operand!.dtype)) return [null, null]
-    return [lax.scatterAdd(zerosOf(g, operand!.shape), indices!, g, axis), null]
-  },
 })
 
 function scatterEval(prim: 'scatter' | 'scatter_add'): (inputs: readonly AbstractValue[], params: { readonly axis: number }) => AbstractValue[] {
@@ -53,29 +49,12 @@ function scatterEval(prim: 'scatter' | 'scatter_add'): (inputs: readonly Abstrac
 export const scatter_add = definePrimitive({
   name: 'scatter_add',
   abstractEval: scatterEval('scatter_add'),
-  vjp: ({ cotangents: [g], inputs: [operand, indices], params: { axis } }) => {
-    if (!g || !isFloat(operand!.dtype)) return [null, null, null]
-    return [g, null, lax.gather(g, indices!, axis)]
-  },
 })
 
 /** Writes `updates` into `operand` at `indices` along `axis` (the last write wins; indices clamp). */
 export const scatter = definePrimitive({
   name: 'scatter',
   abstractEval: scatterEval('scatter'),
-  // Scatter each update's own id to see which one landed where: the operand's cotangent is cut
-  // where something landed, and only the winning update of a duplicated index gets a gradient.
-  vjp: ({ cotangents: [g], inputs: [operand, indices, updates], params: { axis } }) => {
-    if (!g || !isFloat(operand!.dtype)) return [null, null, null]
-    const n = updates!.size
-    if (n === 0) return [g, null, zerosOf(g, updates!.shape)]
-    const ids = lax.reshape(lax.iota('int32', [n], 0), updates!.shape)
-    const winner = lax.scatter(full(operand!.shape, -1, 'int32', g.backend), indices!, ids, axis)
-    const landed = lax.ne(winner, full(operand!.shape, -1, 'int32', g.backend))
-    const gOperand = lax.select(landed, zerosOf(g, operand!.shape), g)
-    const won = lax.eq(lax.gather(winner, indices!, axis), ids)
-    return [gOperand, null, lax.select(won, lax.gather(g, indices!, axis), zerosOf(g, updates!.shape))]
-  },
 })
 
 /** Stable sort along `dimension` (NaN last, -0 == 0); outputs `[values, int32 indices]`. */
@@ -85,11 +64,6 @@ export const sort = definePrimitive({
     checkAxisParam('sort', 'dimension', dimension, x!.shape.length)
     if (typeof descending !== 'boolean') throw new InvalidArgumentError(`Primitive \`sort\` needs a boolean \`descending\`. Received: descending=${fmt(descending)}`)
     return [{ shape: x!.shape, dtype: x!.dtype }, { shape: x!.shape, dtype: 'int32' }]
-  },
-  // The values are a permutation of x: send each cotangent back to where its value came from.
-  vjp: ({ cotangents: [g], inputs: [x], outputs: [, indices], params: { dimension } }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    return [scatterAddAlongAxis(g, indices!, dimension, x!.shape[dimension]!)]
   },
 })
 
@@ -106,11 +80,6 @@ export const top_k = definePrimitive({
     const shape = [...x!.shape.slice(0, -1), k]
     return [{ shape, dtype: x!.dtype }, { shape, dtype: 'int32' }]
   },
-  vjp: ({ cotangents: [g], inputs: [x], outputs: [, indices] }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    const axis = x!.shape.length - 1
-    return [scatterAddAlongAxis(g, indices!, axis, x!.shape[axis]!)]
-  },
 })
 
 /** Index along `dimension`, broadcast to `shape` (`lax.broadcasted_iota`). */
@@ -124,5 +93,4 @@ export const iota = definePrimitive({
     if (isBool(dtype)) throw new DTypeError(`Primitive \`iota\` needs a numeric dtype. Received: dtype=${dtype}`)
     return [{ shape: shape.slice(), dtype }]
   },
-  vjp: () => [],
 })

@@ -1,14 +1,11 @@
 /**
  * @file Movement primitives: reshape, transpose, broadcast_in_dim, slice, dynamic_slice,
- * dynamic_update_slice, pad, concatenate and rev, plus the small helpers that the reduce and
- * indexing families share (parameter checks, zeros, shifts, scatter-along-an-axis).
+ * dynamic_update_slice, pad, concatenate and rev (shape/dtype rules), plus the parameter checks that
+ * the reduce and indexing families share. Their VJP rules live in `autodiff/rules/movement.ts`.
  */
 import { DTypeError, InvalidArgumentError, ShapeError, fmt } from '../errors.js'
-import { isFloat, isInt, type DType } from '../dtype.js'
+import { isInt, type DType } from '../dtype.js'
 import type { Dim } from '../shape.js'
-import type { Tensor } from '../tensor.js'
-import * as lax from '../lax.js'
-import { full } from '../creation.js'
 import { definePrimitive } from './def.js'
 import type { AbstractValue } from './types.js'
 
@@ -43,62 +40,6 @@ function checkLength(prim: string, name: string, v: readonly unknown[], rank: nu
 
 const sameDims = (a: Dim, b: Dim): boolean => a === null || b === null || a === b
 
-/** @internal Zeros of `shape` and `dtype` on the backend of `like`. */
-export function zerosOf(like: Tensor, shape: readonly number[], dtype: DType = like.dtype): Tensor {
-  return full(shape, 0, dtype, like.isSymbolic ? undefined : like.backend)
-}
-/** @internal A scalar of `dtype` on the backend of `like`. */
-export function scalarOf(like: Tensor, value: number, dtype: DType = like.dtype): Tensor {
-  return full([], value, dtype, like.isSymbolic ? undefined : like.backend)
-}
-/** @internal Sum of every element (a scalar). */
-export function sumAll(x: Tensor): Tensor { return lax.reduceSum(x, x.shape.map((_, i) => i)) }
-
-/** @internal Inverse of a permutation. */
-export function inversePermutation(perm: readonly number[]): number[] {
-  const inv = new Array<number>(perm.length)
-  perm.forEach((p, i) => { inv[p] = i })
-  return inv
-}
-
-/**
- * @internal Shifts `x` along `axis` by `k` places (k > 0 moves elements to higher indices), filling
- * the vacated places with `fill`: `out[i] = x[i - k]`.
- */
-export function shiftAlong(x: Tensor, axis: number, k: number, fill: number): Tensor {
-  const n = x.shape[axis]!
-  const r = x.shape.length
-  const kk = Math.min(Math.abs(k), n)
-  const start = x.shape.map((_, i) => (i === axis && k < 0 ? kk : 0))
-  const limit = x.shape.map((d, i) => (i === axis && k > 0 ? n - kk : d))
-  const lo = new Array<number>(r).fill(0)
-  const hi = new Array<number>(r).fill(0)
-  ;(k > 0 ? lo : hi)[axis] = kk
-  return lax.pad(lax.slice(x, start, limit), scalarOf(x, fill), lo, hi)
-}
-
-/**
- * @internal Adjoint of a per-row gather along `axis`: `g` and the int32 `index` share one shape
- * (whose `axis` size is k); returns the shape with `axis` of size `n`, where
- * `out[..., index[..., j, ...], ...] += g[..., j, ...]`. Built from `scatter_add` on the flattened
- * array with row offsets from `iota`, so it stays a composition of primitives.
- */
-export function scatterAddAlongAxis(g: Tensor, index: Tensor, axis: number, n: number): Tensor {
-  const shape = g.shape.map((d, i) => (i === axis ? n : d))
-  const r = g.shape.length
-  const perm = [...g.shape.map((_, i) => i).filter((i) => i !== axis), axis]
-  const k = g.shape[axis]!
-  const rows = g.size / Math.max(k, 1)
-  if (g.size === 0 || n === 0) return zerosOf(g, shape)
-  const idx = lax.reshape(lax.transpose(index, perm), [rows, k])
-  const offsets = lax.mul(lax.iota('int32', [rows, k], 0), full([rows, k], n, 'int32', g.backend))
-  const flatIdx = lax.reshape(lax.add(lax.convertElementType(idx, 'int32'), offsets), [rows * k])
-  const flatG = lax.reshape(lax.transpose(g, perm), [rows * k])
-  const summed = lax.scatterAdd(zerosOf(g, [rows * n]), flatIdx, flatG, 0)
-  const permutedShape = perm.map((p) => shape[p]!)
-  return r === 1 ? lax.reshape(summed, shape) : lax.transpose(lax.reshape(summed, permutedShape), inversePermutation(perm))
-}
-
 // ---- primitives ----------------------------------------------------------------------------------
 
 export const reshape = definePrimitive({
@@ -125,10 +66,6 @@ export const reshape = definePrimitive({
     if (known !== total) bad(`${total} elements do not make ${known}`)
     return [{ shape: newSizes.slice(), dtype: x!.dtype }]
   },
-  vjp: ({ cotangents: [g], inputs: [x] }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    return [lax.reshape(g, x!.shape)]
-  },
 })
 
 export const transpose = definePrimitive({
@@ -138,10 +75,6 @@ export const transpose = definePrimitive({
     const ok = Array.isArray(permutation) && permutation.length === r && permutation.every((p) => Number.isInteger(p) && p >= 0 && p < r) && new Set(permutation).size === r
     if (!ok) throw new InvalidArgumentError(`Primitive \`transpose\` needs a permutation of the operand's ${r} axes. Received: permutation=${fmt(permutation)}, shape=${fmt(x!.shape)}`)
     return [{ shape: permutation.map((p) => x!.shape[p]!), dtype: x!.dtype }]
-  },
-  vjp: ({ cotangents: [g], inputs: [x], params: { permutation } }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    return [lax.transpose(g, inversePermutation(permutation))]
   },
 })
 
@@ -167,15 +100,6 @@ export const broadcast_in_dim = definePrimitive({
     })
     return [{ shape: out, dtype: x!.dtype }]
   },
-  // d(broadcast x) sums the cotangent over every new or stretched dimension.
-  vjp: ({ cotangents: [g], inputs: [x], params: { broadcastDimensions: bd } }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    const summed = g.shape.map((_, d) => d).filter((d) => {
-      const i = bd.indexOf(d)
-      return i < 0 || (x!.shape[i] === 1 && g.shape[d] !== 1)
-    })
-    return [lax.reshape(summed.length ? lax.reduceSum(g, summed) : g, x!.shape)]
-  },
 })
 
 export const slice = definePrimitive({
@@ -195,15 +119,6 @@ export const slice = definePrimitive({
       return Math.ceil((l - s) / st)
     })
     return [{ shape: out, dtype: x!.dtype }]
-  },
-  // The adjoint scatters the cotangent back with a pad: lo = start, interior = stride - 1.
-  vjp: ({ cotangents: [g], inputs: [x], params: { startIndices, strides } }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    const hi = x!.shape.map((d, i) => {
-      const n = g.shape[i]!
-      return d - startIndices[i]! - (n === 0 ? 0 : (n - 1) * strides[i]! + 1)
-    })
-    return [lax.pad(g, scalarOf(g, 0), startIndices, hi, strides.map((s) => s - 1))]
   },
 })
 
@@ -225,10 +140,6 @@ export const dynamic_slice = definePrimitive({
     }
     return [{ shape: sliceSizes.slice(), dtype: x!.dtype }]
   },
-  vjp: ({ cotangents: [g], inputs: [x, starts] }) => {
-    if (!g || !isFloat(x!.dtype)) return [null, null]
-    return [lax.dynamicUpdateSlice(zerosOf(g, x!.shape), g, starts!), null]
-  },
 })
 
 export const dynamic_update_slice = definePrimitive({
@@ -243,10 +154,6 @@ export const dynamic_update_slice = definePrimitive({
       throw new ShapeError(`Primitive \`dynamic_update_slice\` needs an update of the operand's rank that fits inside it. Received: operand shape=${fmt(x!.shape)}, update shape=${fmt(update!.shape)}`)
     }
     return [{ shape: x!.shape, dtype: x!.dtype }]
-  },
-  vjp: ({ cotangents: [g], inputs: [x, update, starts] }) => {
-    if (!g || !isFloat(x!.dtype)) return [null, null, null]
-    return [lax.dynamicUpdateSlice(g, zerosOf(g, update!.shape), starts!), lax.dynamicSlice(g, starts!, update!.shape), null]
   },
 })
 
@@ -271,14 +178,6 @@ export const pad = definePrimitive({
     })
     return [{ shape: out, dtype: x!.dtype }]
   },
-  // Un-pad the cotangent (pad by -lo/-hi), then take every (interior+1)-th element; the pad value
-  // receives what the operand did not: sum(g) - sum(g_operand).
-  vjp: ({ cotangents: [g], inputs: [x], params: { lo, hi, interior } }) => {
-    if (!g || !isFloat(x!.dtype)) return [null, null]
-    const unpadded = lax.pad(g, scalarOf(g, 0), lo.map((v) => -v), hi.map((v) => -v))
-    const gx = lax.slice(unpadded, unpadded.shape.map(() => 0), unpadded.shape, interior.map((v) => v + 1))
-    return [gx, lax.sub(sumAll(g), sumAll(gx))]
-  },
 })
 
 export const concatenate = definePrimitive({
@@ -300,17 +199,6 @@ export const concatenate = definePrimitive({
     out[dimension] = sizes.some((d) => d === null) ? null : sizes.reduce<number>((a, b) => a + b!, 0)
     return [{ shape: out, dtype: first.dtype }]
   },
-  vjp: ({ cotangents: [g], inputs, params: { dimension } }) => {
-    if (!g) return inputs.map(() => null)
-    let offset = 0
-    return inputs.map((x) => {
-      const n = x.shape[dimension]!
-      const start = g.shape.map((_, i) => (i === dimension ? offset : 0))
-      const limit = g.shape.map((d, i) => (i === dimension ? offset + n : d))
-      offset += n
-      return isFloat(x.dtype) ? lax.slice(g, start, limit) : null
-    })
-  },
 })
 
 export const rev = definePrimitive({
@@ -318,9 +206,5 @@ export const rev = definePrimitive({
   abstractEval: ([x], { dimensions }) => {
     checkAxesParam('rev', 'dimensions', dimensions, x!.shape.length)
     return [{ shape: x!.shape, dtype: x!.dtype }]
-  },
-  vjp: ({ cotangents: [g], inputs: [x], params: { dimensions } }) => {
-    if (!g || !isFloat(x!.dtype)) return [null]
-    return [lax.rev(g, dimensions)]
   },
 })

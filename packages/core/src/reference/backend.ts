@@ -3,6 +3,7 @@ import type { Backend, BackendTensor, OutputSpec } from '../backend.js'
 import { ALL_DTYPES, allocTyped, roundBFloat16, roundFloat16, type DType, type TypedArray } from '../dtype.js'
 import type { BackendPrim, BackendPrimParams } from '../primitives/types.js'
 import type { RefImpl, RefImplTable, RefTensor } from './types.js'
+import { provideReferenceBackend } from '../registry.js'
 import { elementwiseImpls } from './elementwise.js'
 import { reduceImpls } from './reduce.js'
 import { movementImpls } from './movement.js'
@@ -25,7 +26,9 @@ function roundStorage(values: TypedArray, dtype: DType): TypedArray {
 
 /**
  * Creates the reference backend: the correctness oracle of the conformance kit and the fallback
- * that always works. Synchronous, so it needs no `await ready()`.
+ * that always works. Synchronous, so it needs no `await ready()`. The registry's built-in
+ * `reference` entry runs it whenever this module is loaded: always in Node; in a browser bundle, only
+ * when the app uses it (registering it as below keeps it in the bundle).
  *
  * @example
  * ```ts
@@ -64,3 +67,6 @@ export function createReferenceBackend(): Backend {
     memory: () => ({ numTensors, numBytes }),
   }
 }
+
+// Makes the registry's `reference` entry synchronous from now on (see registry.ts).
+provideReferenceBackend(createReferenceBackend)
