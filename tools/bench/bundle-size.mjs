@@ -7,7 +7,8 @@
  * `@tensorflow/tfjs-backend-webgpu` 4.22.0 — bundled by esbuild (minified ESM, browser platform, code
  * splitting) and gzipped (level 9, chunk by chunk). Prints the sizes, the ratios and, from esbuild's
  * metafile, the biggest contributors to each bundle (input bytes kept after tree shaking, by package;
- * `--analyze`: by file, esbuild's `analyzeMetafile`).
+ * `--analyze`: by file, esbuild's `analyzeMetafile`; `--why <path fragment>`: for each kept input file whose path
+ * contains the fragment, the kept modules importing it and an import chain from the app's entry to it).
  * kx is bundled from its TypeScript sources (`@kx/source` condition): the same code as `dist/`.
  */
 import { analyzeMetafile, build } from 'esbuild'
@@ -32,7 +33,7 @@ const DENSE = 'layers/src/layers/core/Dense.ts'
 // The zip reader's lazy chunk (fflate's inflater alone; the zip writer is another chunk, never loaded here).
 const INFLATE = 'layers/src/saving/fflate-inflate.ts'
 const APPS = {
-  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', INFLATE, DENSE], code: `
+  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'layers/src/saving/h5-read-kx.ts', INFLATE, DENSE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { loadModel } from '@kx/layers/saving'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
@@ -65,7 +66,7 @@ const APPS = {
     const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
     console.log(await y.data())
   ` },
-  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'jsfive', INFLATE], code: `
+  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'layers/src/saving/h5-read-kx.ts', INFLATE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { registerBuiltinLayers, saving } from '@kx/layers'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
@@ -142,7 +143,44 @@ async function measure(name, { code, lazy }, dir) {
   const analysis = argv.includes('--analyze')
     ? await analyzeMetafile({ ...result.metafile, outputs: Object.fromEntries([...loaded].map((k) => [k, outputs[k]])) })
     : undefined
-  return { name, loaded: size(loaded), all: size(files.keys()), chunks: [loaded.size, files.size], top: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top), analysis }
+  const why = argv.includes('--why') ? whyChains(result.metafile, loaded, argv[argv.indexOf('--why') + 1] ?? '') : undefined
+  return { name, loaded: size(loaded), all: size(files.keys()), chunks: [loaded.size, files.size], top: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top), analysis, why }
+}
+
+/**
+ * `--why <fragment>`: for every input kept in the loaded chunks whose path contains `fragment`, the kept modules
+ * that import it (package barrels, `index.ts`, left out: they re-export everything) and the shortest import chain
+ * from the entry through kept non-barrel modules (breadth-first over `metafile.inputs[f].imports`; `~>` marks a
+ * dynamic import). An edge says a module imports another, not which of its exports survive tree shaking: follow the
+ * importers to the first module that has no business in the app.
+ * NOTE: esbuild assigns whole files to chunks, and a file reachable from the entry by static imports (even through a
+ * barrel's unused re-export) goes to a chunk the entry loads: what only a lazily imported module (a layer) uses from
+ * such a file still loads up front. A file used through a package barrel shows "(only barrels / the entry)": grep the
+ * importing packages for its exports.
+ */
+function whyChains(metafile, loaded, fragment) {
+  const kept = new Set()
+  for (const k of loaded) for (const [p, { bytesInOutput }] of Object.entries(metafile.outputs[k].inputs)) if (bytesInOutput > 0) kept.add(p)
+  const barrel = (p) => /\/src\/index\.ts$/.test(p)
+  const entry = Object.keys(metafile.inputs).find((p) => /kx-bundle-size-[^/]*\/\d+\.mjs$/.test(p))
+  const parent = new Map([[entry, null]])
+  const queue = [entry]
+  while (queue.length) {
+    const f = queue.shift()
+    for (const imp of metafile.inputs[f]?.imports ?? []) {
+      // Barrels are passed through but their own importers are not counted as reasons.
+      if (imp.external || parent.has(imp.path) || (!kept.has(imp.path) && !barrel(imp.path))) continue
+      parent.set(imp.path, { from: f, dynamic: imp.kind === 'dynamic-import' })
+      queue.push(imp.path)
+    }
+  }
+  const short = (p) => p.replace(/^.*?node_modules\//, '').replace(/^(\.\.\/)+work\/main\//, '').replace(/^packages\//, '')
+  const importers = (p) => [...kept].filter((f) => !barrel(f) && metafile.inputs[f]?.imports.some((i) => i.path === p)).map(short)
+  return [...kept].filter((p) => p.includes(fragment)).sort().map((p) => {
+    const chain = []
+    for (let at = p; at; at = parent.get(at)?.from) chain.unshift([at, parent.get(at)?.dynamic])
+    return `${short(p)}\n      imported by: ${importers(p).join(', ') || '(only barrels / the entry)'}\n      chain: ${chain.map(([f, d], i) => `${i && d ? '~> ' : i ? '-> ' : ''}${short(f)}`).join(' ')}`
+  })
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kx-bundle-size-'))
@@ -159,6 +197,7 @@ try {
       console.log('  biggest contributors to what is loaded (minified bytes):')
       for (const [p, b] of r.top) console.log(`    ${kb(b).padStart(10)}  ${p}`)
       if (r.analysis) console.log(r.analysis)
+      if (r.why) console.log(`  why (import chains from the entry):\n${r.why.map((l) => `    ${l}`).join('\n')}`)
     }
     const [kx, kxJson, kxFew, kxAll, tfjs] = results
     console.log('\n| app | loaded to run: min | gzip | all chunks: gzip |\n|---|---|---|---|')

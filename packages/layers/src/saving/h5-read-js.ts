@@ -37,7 +37,7 @@ interface Entry {
   readonly kind: 'group' | 'dataset'
   readonly keys: readonly string[]
   readonly attrs: ReadonlyMap<string, unknown>
-  /** Datasets: shape, element type, and where the raw bytes lie (`offset` -1: never written, all zeros). */
+  /** Datasets: shape, element type, and where the raw bytes lie. */
   readonly shape?: number[]
   readonly type?: StoredType
   readonly offset?: number
@@ -85,7 +85,7 @@ function attrBytes(v: unknown): number {
   return 8
 }
 
-/** Byte offset of a contiguous dataset's data (layout message version 3, class 1); -1 when never written. */
+/** Byte offset of a contiguous dataset's data (layout message version 3, class 1). */
 function contiguousOffset(obj: any, nbytes: number, fileBytes: number): number {
   const dobj = obj._dataobjects
   if (dobj.find_msg_type(FILTER_PIPELINE_MSG).length || dobj.find_msg_type(EXTERNAL_FILES_MSG).length) throw new Unsupported('filters')
@@ -96,7 +96,9 @@ function contiguousOffset(obj: any, nbytes: number, fileBytes: number): number {
   const dv = new DataView(dobj.fh)
   const address = dv.getBigUint64(propertyOffset, true)
   const size = dv.getBigUint64(propertyOffset + 8, true)
-  if (address === UNDEFINED_ADDRESS) return -1
+  // Data never written reads as the fill value, which may not be zero: h5wasm reads it (kx's own reader, first
+  // in the chain, already reads the zero-filled ones).
+  if (address === UNDEFINED_ADDRESS) throw new Unsupported('never written')
   if (size < BigInt(nbytes) || address + BigInt(nbytes) > BigInt(fileBytes)) throw new Unsupported('data past the end')
   return Number(address)
 }
@@ -329,8 +331,7 @@ class JsH5Reader implements H5Reader {
     const count = checkedSize(shape, where)
     const nbytes = count * type.size
     const offset = this.entry(path)!.offset!
-    // NOTE: a dataset that was never written reads as zeros (h5py's default fill value).
-    const raw = offset < 0 ? new Uint8Array(nbytes) : this.bytes.subarray(offset, offset + nbytes)
+    const raw = this.bytes.subarray(offset, offset + nbytes)
     return { data: decodeStored(raw, type, count, dtype, where), shape }
   }
 

@@ -2,13 +2,12 @@
  * @file HDF5 through h5wasm, loaded lazily (`await import('h5wasm')`): read-only access to files
  * held in memory with guarded getters (no links, no virtual datasets, size caps before any read),
  * and a writer that produces the bytes of a new file. Files live in h5wasm's in-memory FS only
- * while open. `H5Reader.open` tries the pure-JS jsfive reader (h5-read-js.ts) first, so an app that only
- * reads Keras files never downloads h5wasm.
+ * while open. `H5Reader.open` tries kx's own reader (h5-read-kx.ts) first, then the pure-JS jsfive reader
+ * (h5-read-js.ts), both loaded lazily, so an app that only reads Keras files downloads neither jsfive nor h5wasm.
  */
 import { FileFormatError, fmt, type DType, type TypedArray } from '@kx/core'
 import { utf8Encode } from './io.js'
 import { checkedSize, decodeStored, encodeHost, storedDtypeOf, type StoredType } from './hostData.js'
-import { openJsH5 } from './h5-read-js.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 interface H5Lib { readonly lib: any; readonly Module: any }
@@ -51,16 +50,19 @@ function splitPath(path: string, where: string): string[] {
   return parts
 }
 
-/** A read-only HDF5 file held in memory: what the jsfive (h5-read-js.ts) and h5wasm readers share. */
+/** A read-only HDF5 file held in memory: what kx's own (h5-read-kx.ts), the jsfive (h5-read-js.ts) and the h5wasm readers share. */
 export type H5Reader = Pick<WasmH5Reader, 'label' | 'byteLength' | 'kind' | 'has' | 'isGroup' | 'isDataset' | 'keys' | 'attrNames' | 'attr' | 'datasetInfo' | 'readDataset' | 'close'>
 
 /**
- * Opens HDF5 bytes for reading; `label` names the file (and archive member) in errors. jsfive reads
- * the file when it can (a small pure-JS download); anything it cannot read exactly goes to h5wasm.
+ * Opens HDF5 bytes for reading; `label` names the file (and archive member) in errors. kx's own reader
+ * reads what h5py writes for Keras; a file using anything else goes to jsfive, then to h5wasm. A file kx's
+ * reader finds corrupt raises its typed error at once.
  */
 export const H5Reader = {
   async open(bytes: Uint8Array, label: string): Promise<H5Reader> {
-    return (await openJsH5(bytes, label)) ?? WasmH5Reader.open(bytes, label)
+    const kx = (await import('./h5-read-kx.js')).openKxH5(bytes, label)
+    if (kx) return kx
+    return (await (await import('./h5-read-js.js')).openJsH5(bytes, label)) ?? WasmH5Reader.open(bytes, label)
   },
 }
 
@@ -219,7 +221,8 @@ export class WasmH5Reader {
         M._free(ptr)
       }
     })
-    return { data: decodeStored(raw, type, count, dtype, where), shape }
+    // NOTE: h5wasm hands data back in the machine's byte order (little-endian), whatever the file's order.
+    return { data: decodeStored(raw, { ...type, littleEndian: true }, count, dtype, where), shape }
   }
 
   close(): void {
