@@ -1,6 +1,6 @@
 /** Normalization layers: the harness on every layer, moving statistics of BatchNormalization, LayerNormalization variants. */
 import { describe, expect, it } from 'vitest'
-import { tensor, type Tensor } from '@kx/core'
+import { setRandomSeed, tensor, type Tensor } from '@kx/core'
 import {
   BatchNormalization, LayerNormalization, RMSNormalization, GroupNormalization, UnitNormalization, SpectralNormalization, Conv2D,
   registerBuiltinLayersB,
@@ -49,6 +49,8 @@ describe('normalization layers (harness)', () => {
   })
   it('SpectralNormalization', async () => {
     await runLayerTest(SpectralNormalization, { init: { layer: new Dense({ units: 3 }) }, inputShape: [2, 4], expectedOutputShape: [2, 3], expectedTrainableWeights: 2, expectedNonTrainableWeights: 1 })
+    // Seeded: 20 power iterations converge as fast as σ₂/σ₁ allows, so an unlucky random kernel stays above 1 + 1e-4.
+    setRandomSeed(7)
     const sn = new SpectralNormalization({ layer: new Conv2D({ filters: 2, kernelSize: 2 }), powerIterations: 20 })
     sn.apply(tensor([[[[1], [2]], [[3], [4]]]], { dtype: 'float32' }), { training: true })
     expect(sn.getConfig()).toMatchObject({ power_iterations: 20 })
