@@ -39,8 +39,13 @@ export * as constraints from './constraints/index.js'
 
 import { installModelFileHooks } from './engine/hooks.js'
 import { loadWeights, saveModel, saveWeights } from './saving/saveModel.js'
+import { installRegularizers } from './regularizers/regularizers.js'
+import { installConstraints } from './constraints/constraints.js'
 
 // NOTE: a side effect on purpose (package.json lists this file in `sideEffects`, so bundlers keep it):
 // `Model.save/saveWeights/loadWeights` work once the root is imported. `@kx/layers/saving` alone installs
 // nothing, so an inference bundle built on it carries no writer (its `saveModel` stays callable).
 installModelFileHooks({ save: saveModel, saveWeights, loadWeights })
+// The same for the regularizers and constraints the layers resolve by name (`kernelRegularizer: 'l2'`).
+installRegularizers()
+installConstraints()

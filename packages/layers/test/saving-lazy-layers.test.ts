@@ -8,6 +8,7 @@ import { Sequential } from '../src/engine/Sequential.js'
 import { layerRegistry } from '../src/engine/serialization.js'
 import { Dense } from '../src/layers/core/Dense.js'
 import { LAYER_MODULES } from '../src/layers/builtins-table.js'
+import { getConstraintHooks, getRegularizerHooks } from '../src/engine/hooks.js'
 import { deserializeLayer, loadLayerClasses, loadLayersModel, loadModel, memoryFiles, saveLayersModel, saveModel } from '../src/index-saving.js'
 
 const dense = () => new Sequential({ layers: [Input({ shape: [2] }), new Dense({ units: 3, activation: 'relu' })] })
@@ -17,6 +18,22 @@ describe('@kx/layers/saving loads layer classes lazily', () => {
     expect(layerRegistry.has('Conv2D')).toBe(false)
     expect(() => deserializeLayer({ class_name: 'Conv2D', config: { filters: 2, kernel_size: 3 } })).toThrow(InvalidArgumentError)
     expect(() => deserializeLayer({ class_name: 'Conv2D', config: { filters: 2, kernel_size: 3 } })).toThrow(/registerBuiltinLayers\(\)|loadLayerClasses/)
+  })
+
+  it('loadLayerClasses imports the regularizers and constraints a config names (layers resolve them through hooks)', async () => {
+    // Nothing here has loaded those modules yet: Dense resolves them through hooks, which their modules install.
+    expect(getRegularizerHooks()).toBeUndefined()
+    expect(getConstraintHooks()).toBeUndefined()
+    const env = (module: string, name: string, config: object) => ({ module, class_name: name, config, registered_name: null })
+    const config = {
+      class_name: 'Dense',
+      config: { name: 'd', units: 2, kernel_regularizer: env('keras.regularizers', 'L2', { l2: 0.25 }), bias_constraint: env('keras.constraints', 'NonNeg', {}) },
+    }
+    await loadLayerClasses(config)
+    const layer = deserializeLayer(config) as Dense
+    expect(layer.kernelRegularizer?.getConfig()).toEqual({ l2: 0.25 })
+    expect(layer.biasConstraint?.className).toBe('NonNeg')
+    expect(layer.getConfig()).toMatchObject({ kernel_regularizer: { class_name: 'L2', config: { l2: 0.25 } }, bias_constraint: { class_name: 'NonNeg' } })
   })
 
   it('loadModel (.keras) registers only the classes the file names and predicts the same', async () => {

@@ -1,14 +1,14 @@
 /**
- * @file Tensor creation ops of `keras.ops`: zeros/ones/full(_like), empty, arange, eye, identity,
- * tri, linspace/logspace/geomspace, meshgrid, array.
+ * @file Tensor creation ops of `keras.ops`: zeros/ones/full(_like), empty, arange, linspace/logspace/geomspace,
+ * meshgrid, array (eye, identity and tri are in creation-eye.ts).
  */
 import { InvalidArgumentError, Tensor, checkShape, floatx, fmt, isFloat, lax, tensor } from '@kx/core'
 import type { DType } from '@kx/core'
 import { standardizeDType, toTensor, type DTypeLike, type TensorLike } from './convert.js'
 import { axisOf, broadcastTo, cast, prepare, resultDType, scalar } from './promote.js'
 import { insertAxes } from './shape-util.js'
+import { dtypeOr } from './creation-eye.js'
 
-const dtypeOr = (d: DTypeLike | null | undefined, op: string, dflt: DType): DType => standardizeDType(d, op) ?? dflt
 
 /** @internal `shape` filled with `value` (dtype default floatx). */
 function filled(shape: readonly number[], value: number | boolean, dtype: DType, op: string): Tensor {
@@ -112,37 +112,6 @@ export function arange(start: TensorLike, stop?: TensorLike | null | { dtype?: D
   const values = new Float64Array(n)
   for (let i = 0; i < n; i++) values[i] = lo + i * st
   return tensor(values, { shape: [n], dtype: d })
-}
-
-/**
- * A 2-D tensor with ones on the `k`-th diagonal (`N × M`, M default N; dtype default floatx).
- *
- * @example
- * ```ts
- * eye(2) // [[1, 0], [0, 1]]
- * ```
- */
-export function eye(N: number, options: { M?: number | null; k?: number; dtype?: DTypeLike | null } = {}): Tensor {
-  const M = options.M ?? N
-  return diagMask(N, M, options.k ?? 0, 'eq', dtypeOr(options.dtype, 'eye', floatx()))
-}
-/** The `n × n` identity (dtype default floatx). @example `identity(3)` */
-export function identity(n: number, options: { dtype?: DTypeLike | null } = {}): Tensor {
-  return eye(n, { dtype: options.dtype ?? null })
-}
-/** Ones at and below the `k`-th diagonal (`np.tri`). @example `tri(3)` */
-export function tri(N: number, options: { M?: number | null; k?: number; dtype?: DTypeLike | null } = {}): Tensor {
-  return diagMask(N, options.M ?? N, options.k ?? 0, 'ge', dtypeOr(options.dtype, 'tri', floatx()))
-}
-
-/** @internal `col - row (cmp) k` as a 0/1 mask: 'eq' for eye, 'ge' (row + k >= col) for tri. */
-export function diagMask(N: number, M: number, k: number, cmp: 'eq' | 'ge', dtype: DType): Tensor {
-  checkShape([N, M], 'eye')
-  const rows = lax.iota('int32', [N, M], 0)
-  const cols = lax.iota('int32', [N, M], 1)
-  const shifted = lax.add(rows, broadcastTo(scalar(k, 'int32'), [N, M]))
-  const mask = cmp === 'eq' ? lax.eq(cols, shifted) : lax.le(cols, shifted)
-  return cast(mask, dtype)
 }
 
 /** Options of `linspace` / `logspace` / `geomspace`. */

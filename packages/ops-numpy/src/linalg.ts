@@ -11,8 +11,8 @@ import { like } from './elementwise.js'
 import { insertAxes, removeAxes } from './shape-util.js'
 import { matmul } from './products.js'
 import { diagonal } from './matrix.js'
-import { diagMask } from './creation.js'
-import { gatherAlong } from './indexing.js'
+import { diagMask } from './creation-eye.js'
+import { gatherAlong } from './take.js'
 
 const EPS: Partial<Record<DType, number>> = { float16: 2 ** -10, bfloat16: 2 ** -7, float32: 2 ** -23, float64: 2 ** -52 }
 

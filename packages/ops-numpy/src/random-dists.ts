@@ -9,7 +9,8 @@ import { InvalidArgumentError, drawSeed, fmt, lax, tensor } from '@kx/core'
 import type { DType, Tensor } from '@kx/core'
 import { toTensor, type DTypeLike, type TensorLike } from './convert.js'
 import { broadcastTo, cast } from './promote.js'
-import { constant, drawLoop, floatDType, keyAt, keyNormal, keyUniform, shapeOf, splitKey, splitKeys } from './random-keys.js'
+import { constant, floatDType, shapeOf } from './random-keys.js'
+import { drawLoop, keyAt, keyNormal, keyUniform, splitKey, splitKeys } from './random-draws.js'
 import type { Seed } from './random.js'
 
 /** JAX without x64 computes float64 requests in float32. */

@@ -9,7 +9,7 @@ import { axisOf, broadcastTo, cast, prepare, range, resultDType, scalar } from '
 import { like } from './elementwise.js'
 import { insertAxes } from './shape-util.js'
 import { moveaxis, ravel } from './shape-ops.js'
-import { gatherAlong } from './indexing.js'
+import { gatherAlong } from './take.js'
 import { linspace } from './creation.js'
 
 function sortSetup(x: TensorLike, axis: number | null | undefined, op: string): [Tensor, number] {

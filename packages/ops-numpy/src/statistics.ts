@@ -7,9 +7,10 @@ import type { DType } from '@kx/core'
 import { toTensor, type TensorLike } from './convert.js'
 import { axesOf, broadcastTo, cast, resultDType } from './promote.js'
 import { isnan, like } from './elementwise.js'
-import { argmax, argmin, countOver, cumprod, cumsum, max, min, prod, reduceWith, sum, type CumulativeOptions, type ReduceOptions } from './reduction.js'
+import { countOver, max, min, prod, reduceWith, sum, type ReduceOptions } from './reduction.js'
+import { argmax, argmin, cumprod, cumsum, type CumulativeOptions } from './reduction-more.js'
 import { insertAxes, knownSize, reshapeTo } from './shape-util.js'
-import { gatherAlong } from './indexing.js'
+import { gatherAlong } from './take.js'
 import { matmul } from './products.js'
 
 /** Quantile interpolation methods (NumPy's). */

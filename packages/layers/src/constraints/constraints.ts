@@ -7,6 +7,7 @@ import { add, clip, divide, maximum, multiply, sqrt, square, sum } from '@kx/ops
 import { ClassRegistry, type CustomObjects, type KerasEnvelope } from '../engine/serialization.js'
 import { camelArgs } from '../initializers/Initializer.js'
 import { serializeKerasObject } from '../initializers/registry.js'
+import { installConstraintHooks } from '../engine/hooks.js'
 
 /**
  * Base class of constraints: `apply(w)` returns the projected weight (the identity here).
@@ -148,5 +149,11 @@ export function get(identifier: ConstraintIdentifier): Constraint | null {
   throw new InvalidArgumentError(`Could not interpret constraint identifier: ${fmt(identifier)}`)
 }
 
-/** Serializes an optional constraint argument (null stays null). @internal */
-export function serializeOptional(c: Constraint | null): KerasEnvelope | null { return c ? serialize(c) : null }
+/**
+ * @internal Installs `get` / `serialize` as the hooks through which the layers resolve constraint arguments (see
+ * `installRegularizers`). Runs when this module loads; the package root also calls it.
+ */
+export function installConstraints(): void {
+  installConstraintHooks({ get: (id) => get(id as ConstraintIdentifier), serialize: (c) => serialize(c as Constraint) })
+}
+installConstraints()

@@ -9,7 +9,7 @@ import { InputLayer } from './InputLayer.js'
 import { type KerasHistory, type Node, historyOf } from './Node.js'
 import { formatSummary, type SummaryOptions } from './summary.js'
 import { getModelFileHooks, serializeModelHook, type ModelFileHooks } from './hooks.js'
-import { StringArray, isStringValue, predictWithStrings, toInputValue } from './strings.js'
+import { StringArray, isStringValue, toInputValue } from './strings.js'
 import type { SaveModelOptions, SaveWeightsOptions, LoadWeightsOptions } from '../saving/saveModel.js'
 import type { SaveTarget, LoadSource } from '../saving/io.js'
 
@@ -292,10 +292,10 @@ export class Functional extends Model {
    * string layers compute on the host, which the trainer's compiled steps cannot); others use the trainer.
    */
   override predict(x: unknown, options: Record<string, unknown> = {}): Promise<unknown> {
-    return this.hasStringInputs ? predictWithStrings(this, x, options) : super.predict(x, options)
+    return this.hasStringInputs ? predictStrings().then((p) => p(this, x, options)) : super.predict(x, options)
   }
   override predictOnBatch(x: unknown): Promise<unknown> {
-    return this.hasStringInputs ? predictWithStrings(this, x, { batchSize: Number.MAX_SAFE_INTEGER }) : super.predictOnBatch(x)
+    return this.hasStringInputs ? predictStrings().then((p) => p(this, x, { batchSize: Number.MAX_SAFE_INTEGER })) : super.predictOnBatch(x)
   }
 
   override call(inputs: unknown, options: CallOptions = {}): unknown {
@@ -334,6 +334,9 @@ export class Functional extends Model {
     return node.layer.inboundNodes.filter((n) => this.nodes.includes(n)).indexOf(node)
   }
 }
+
+// NOTE: imported on first use: only models with string inputs predict through it (see strings-predict.ts).
+const predictStrings = async (): Promise<typeof import('./strings-predict.js').predictWithStrings> => (await import('./strings-predict.js')).predictWithStrings
 
 function castInput<T extends Tensor | StringArray>(t: T, spec: KerasTensor): T {
   const s = spec.symbolicShape

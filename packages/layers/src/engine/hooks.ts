@@ -29,6 +29,19 @@ export function installRegularizerHooks(h: RegularizerHooks): void { regularizer
 /** @internal The installed regularizer hooks, or undefined. */
 export function getRegularizerHooks(): RegularizerHooks | undefined { return regularizerHooks }
 
+/** Resolves and serializes constraint identifiers (installed by constraints/constraints.ts when it loads). */
+export interface ConstraintHooks {
+  get(identifier: unknown): unknown
+  serialize(constraint: unknown): unknown
+}
+let constraintHooks: ConstraintHooks | undefined
+
+/** @internal Installed by the constraints module, so the layers can take `kernelConstraint: 'non_neg'`. */
+export function installConstraintHooks(h: ConstraintHooks): void { constraintHooks = h }
+
+/** @internal The installed constraint hooks, or undefined. */
+export function getConstraintHooks(): ConstraintHooks | undefined { return constraintHooks }
+
 /** `Model.save` / `saveWeights` / `loadWeights` implementations (saving/saveModel.ts), installed by the package root. */
 export interface ModelFileHooks {
   save(model: object, target: unknown, options: object): Promise<void>

@@ -4,10 +4,9 @@
  * Keras-on-JAX's numbers; unseeded ones draw a fresh key from the global seed generator on each call.
  */
 import { InvalidArgumentError, SeedGenerator, ShapeError, bind, fmt, full, lax, floatx, type DType, type Tensor } from '@kx/core'
-import { random } from '@kx/ops-numpy'
+import type { random } from '@kx/ops-numpy'
+import { normal, truncatedNormal, uniform } from '@kx/ops-numpy/random'
 import { Initializer, camelArgs } from './Initializer.js'
-
-const { normal, truncatedNormal, uniform } = random
 
 /** A seed argument: an integer, a SeedGenerator, null/undefined (unseeded), or a serialized SeedGenerator. */
 export type InitializerSeed = number | SeedGenerator | null | undefined
@@ -27,7 +26,7 @@ export class RandomInitializer extends Initializer {
     else if (typeof s === 'object' && (s as { class_name?: unknown }).class_name === 'SeedGenerator') {
       seed = SeedGenerator.fromConfig(((s as { config?: Record<string, unknown> }).config ?? {}) as { seed?: number | null; name?: string })
     } else {
-      throw new InvalidArgumentError(`\`seed\` argument should be an instance of \`keras.random.SeedGenerator()\` or an integer. Received: seed=${fmt(s)}`)
+      throw new InvalidArgumentError(`\`seed\` argument should be an instance of \`keras.SeedGenerator()\` or an integer. Received: seed=${fmt(s)}`)
     }
     if (typeof seed === 'number' && !Number.isSafeInteger(seed)) throw new InvalidArgumentError(`\`seed\` must be an integer. Received: seed=${fmt(seed)}`)
     this.seed = seed
@@ -50,7 +49,7 @@ export interface RandomNormalArgs { readonly mean?: number; readonly stddev?: nu
 abstract class MeanStddevInitializer extends RandomInitializer {
   readonly mean: number
   readonly stddev: number
-  constructor(args: RandomNormalArgs, private readonly draw: typeof normal) {
+  constructor(args: RandomNormalArgs, private readonly draw: typeof random.normal) {
     super(args)
     this.mean = args.mean ?? 0
     this.stddev = args.stddev ?? 0.05

@@ -57,7 +57,10 @@ function moduleOf(name: string): LayerModuleKey | undefined {
   return moduleOfName.get(name)
 }
 
-/** Every `class_name` string anywhere in a config tree (nested layers, cells, wrappers included). */
+/**
+ * Every `class_name` string anywhere in a config tree (nested layers, cells, wrappers included), plus `:regularizer` /
+ * `:constraint` when a `*_regularizer` / `*_constraint` key holds a value (the modules that resolve those).
+ */
 function classNamesIn(config: unknown, out = new Set<string>(), depth = 0): Set<string> {
   // NOTE: a depth bound, because the config may come from an untrusted file; real configs nest a few dozen levels.
   if (depth > 512 || config === null || typeof config !== 'object') return out
@@ -67,7 +70,10 @@ function classNamesIn(config: unknown, out = new Set<string>(), depth = 0): Set<
   }
   for (const [k, v] of Object.entries(config)) {
     if (k === 'class_name' && typeof v === 'string') out.add(v)
-    else classNamesIn(v, out, depth + 1)
+    else {
+      if (v !== null && v !== undefined && /_(regularizer|constraint)$/.test(k)) out.add(k.endsWith('regularizer') ? ':regularizer' : ':constraint')
+      classNamesIn(v, out, depth + 1)
+    }
   }
   return out
 }
@@ -91,11 +97,17 @@ export async function loadLayerClasses(config: unknown): Promise<void> {
     try { config = JSON.parse(config) } catch { return }
   }
   const keys = new Set<LayerModuleKey>()
-  for (const name of classNamesIn(config)) {
+  const names = classNamesIn(config)
+  for (const name of names) {
     const key = moduleOf(name)
     if (key) keys.add(key)
   }
-  const loaded = await Promise.all([...keys].map(async (key) => [key, await LOADERS[key]()] as const))
+  // NOTE: loading these modules installs the hooks through which the layers resolve regularizer / constraint arguments.
+  const hookModules = [
+    ...(names.has(':regularizer') ? [import('../regularizers/regularizers.js')] : []),
+    ...(names.has(':constraint') ? [import('../constraints/constraints.js')] : []),
+  ]
+  const [loaded] = await Promise.all([Promise.all([...keys].map(async (key) => [key, await LOADERS[key]()] as const)), ...hookModules])
   registerLayerModules(Object.fromEntries(loaded), false)
 }
 

@@ -7,8 +7,10 @@ import { InvalidArgumentError, Tensor, fmt, imageDataFormat, type DType, type Fu
 import type { Layer, LayerArgs } from '../engine/Layer.js'
 import { Initializer } from '../initializers/Initializer.js'
 import { getRequired, serializeArg, type InitializerFn, type InitializerIdentifier } from '../initializers/registry.js'
-import { get as getRegularizer, serializeOptional as serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js'
-import { get as getConstraint, serializeOptional as serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js'
+import type { Regularizer, RegularizerIdentifier } from '../regularizers/regularizers.js'
+import type { Constraint, ConstraintIdentifier } from '../constraints/constraints.js'
+import { getConstraintHooks, getRegularizerHooks } from '../engine/hooks.js'
+import type { KerasEnvelope } from '../engine/serialization.js'
 import { add, cast, matmul, multiply, reshape } from '@kx/ops-numpy'
 import { serialize as serializeActivation, type ActivationFn } from '../activations/activations.js'
 
@@ -26,9 +28,28 @@ export type InitializerLike = Initializer | InitializerFn
 export function initializerArg(value: InitializerIdentifier, fallback: string, name: string): InitializerLike {
   return getRequired(value === undefined ? fallback : value, name)
 }
-export function regularizerArg(value: RegularizerIdentifier): Regularizer | null { return getRegularizer(value) }
-export function constraintArg(value: ConstraintIdentifier): Constraint | null { return getConstraint(value) }
-export { serializeArg as serializeInitializer, serializeRegularizer, serializeConstraint }
+// NOTE: regularizers and constraints are resolved through hooks that their modules install, not imported: most
+// models have none, and an import would put them (and the ops they use) into every bundle. The package root
+// installs both; the `@kx/layers/saving` loaders import them when a config names one.
+function hooksFor<T>(hooks: T | undefined, kind: 'regularizer' | 'constraint', value: unknown): T {
+  if (hooks) return hooks
+  throw new InvalidArgumentError(`Resolving a ${kind} needs the ${kind}s module: import \`${kind}s\` (or anything) from the @kx/layers package root, or load the model with a @kx/layers/saving loader. Received: ${kind}=${fmt(value)}`)
+}
+export function regularizerArg(value: RegularizerIdentifier): Regularizer | null {
+  return value === null || value === undefined ? null : hooksFor(getRegularizerHooks(), 'regularizer', value).get(value) as Regularizer | null
+}
+export function constraintArg(value: ConstraintIdentifier): Constraint | null {
+  return value === null || value === undefined ? null : hooksFor(getConstraintHooks(), 'constraint', value).get(value) as Constraint | null
+}
+/** Serializes an optional regularizer argument (null stays null). */
+export function serializeRegularizer(r: Regularizer | null): KerasEnvelope | null {
+  return r ? hooksFor(getRegularizerHooks(), 'regularizer', r).serialize(r) as KerasEnvelope : null
+}
+/** Serializes an optional constraint argument (null stays null). */
+export function serializeConstraint(c: Constraint | null): KerasEnvelope | null {
+  return c ? hooksFor(getConstraintHooks(), 'constraint', c).serialize(c) as KerasEnvelope : null
+}
+export { serializeArg as serializeInitializer }
 
 /** An integer or a tuple of `n` integers (Keras `standardize_tuple`). */
 export function standardizeTuple(value: number | readonly number[], n: number, name: string, allowZero = true): number[] {

@@ -169,8 +169,12 @@ export function get(identifier: RegularizerIdentifier): Regularizer | null {
   throw new InvalidArgumentError(`Could not interpret regularizer identifier: ${fmt(identifier)}`)
 }
 
-/** Serializes an optional regularizer argument (null stays null). @internal */
-export function serializeOptional(r: Regularizer | null): KerasEnvelope | null { return r ? serialize(r) : null }
-
-// The engine resolves and serializes `activityRegularizer` through this hook (no engine → regularizers import cycle).
-installRegularizerHooks({ get: (id) => get(id as RegularizerIdentifier), serialize: (r) => serialize(r as Regularizer) })
+/**
+ * @internal Installs `get` / `serialize` as the hooks through which the engine and the layers resolve regularizer
+ * arguments (no engine → regularizers import, so a bundle whose models name no regularizer carries none). Runs
+ * when this module loads; the package root also calls it, so that bundlers keep the module.
+ */
+export function installRegularizers(): void {
+  installRegularizerHooks({ get: (id) => get(id as RegularizerIdentifier), serialize: (r) => serialize(r as Regularizer) })
+}
+installRegularizers()

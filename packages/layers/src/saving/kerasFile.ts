@@ -7,7 +7,7 @@ import { FileFormatError, InvalidArgumentError, KxError, fmt, type DType, type T
 import { Layer as LayerClass, type Layer } from '../engine/Layer.js'
 import { Model } from '../engine/Model.js'
 import { deserializeLayer, prepareLayerClasses, serializeLayer } from './serializeLib.js'
-import { withSafeMode } from '../layers/core/Lambda.js'
+import { withSafeMode } from './safeMode.js'
 import type { CustomObjects } from '../engine/serialization.js'
 import { H5Reader, H5Writer } from './h5.js'
 import { checkSiblingName, utf8Encode, type FileSink, type FileSource } from './io.js'

@@ -3,7 +3,7 @@
  * orders 0/1, five fill modes), affineTransform, perspectiveTransform and elasticTransform.
  */
 import { InvalidArgumentError, KerasTensor, ShapeError, Tensor, fmt, isFloat, isInt, lax, tensor, floatx, type DType } from '@kx/core'
-import { random } from '@kx/ops-numpy'
+import { normal } from '@kx/ops-numpy/random'
 import { type DataFormat } from '../conv.js'
 import {
   abs, add, broadcastTo, cast, convertToTensor, divide, greaterEqual, less, logicalAnd, multiply, subtract, where, type TensorLike,
@@ -265,7 +265,7 @@ export function elasticTransform(
   const [B, H, W, C] = x.shape as [number, number, number, number]
   const dt: DType = isFloat(x.dtype) ? x.dtype : floatx()
   const k = Math.trunc(6 * sigma) | 1
-  const noise = multiply(random.normal([B, H, W], { dtype: dt, seed: options.seed ?? null }), sigma)
+  const noise = multiply(normal([B, H, W], { dtype: dt, seed: options.seed ?? null }), sigma)
   const d = reshapeDims(gaussianBlur(reshapeDims(noise, [B, H, W, 1]), { kernelSize: [k, k], sigma: [sigma, sigma], dataFormat: 'channels_last' }), [B, H, W, 1])
   const g = gridCoords(x, B, H, W, C, dt)
   const shift = broadcastTo(multiply(d, alpha), [B, H, W, C])

@@ -5,9 +5,10 @@
  */
 import { InvalidArgumentError, SeedGenerator, Tensor, fmt, type Dim, type Variable } from '@kx/core'
 import {
-  add, cumsum, expandDims, greaterEqual, logicalAnd, logicalNot, matmul, multiply, notEqual, ones, random, subtract, sum,
+  add, cumsum, expandDims, greaterEqual, logicalAnd, logicalNot, matmul, multiply, notEqual, ones, subtract, sum,
   swapaxes, tanh, where,
 } from '@kx/ops-numpy'
+import { dropout } from '@kx/ops-numpy/random'
 import { softmax } from '@kx/ops-nn'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { getRequired } from '../../initializers/registry.js'
@@ -119,7 +120,7 @@ export class Attention extends Layer {
       s = where(padding, subtract(s, maxValue), s) as Tensor
     }
     let weights = softmax(s, { axis: -1 })
-    if (training && this.dropout > 0 && this.seedGenerator) weights = random.dropout(weights, this.dropout, { seed: this.seedGenerator })
+    if (training && this.dropout > 0 && this.seedGenerator) weights = dropout(weights, this.dropout, { seed: this.seedGenerator })
     return [matmul(weights, value), weights]
   }
 

@@ -3,26 +3,14 @@
  * but reading one back never evaluates code: only functions registered by name
  * (`registerSerializableFunction`) are restored, and only outside safe mode.
  */
-import { FileFormatError, InvalidArgumentError, NotImplementedError, fmt, type Dim } from '@kx/core'
+import { InvalidArgumentError, NotImplementedError, fmt, type Dim } from '@kx/core'
 import { Layer, configToArgs, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { sanitize, type CustomObjects } from '../../engine/serialization.js'
 import { lookupSerializableFunction, registeredFunctionName } from '../../activations/activations.js'
+import { UnsafeDeserializationError, inSafeMode } from '../../saving/safeMode.js'
 
-/** Refused deserialization of code (a `Lambda` config in safe mode, or a serialized function body). */
-export class UnsafeDeserializationError extends FileFormatError {}
-
-let unsafeEnabled = false
-let scopedSafeMode: boolean | undefined
-/** Allows `Lambda` configs whose function is registered by name (Keras `keras.config.enable_unsafe_deserialization`). */
-export function enableUnsafeDeserialization(): void { unsafeEnabled = true }
-/** Runs `fn` with safe mode on or off (Keras `SafeModeScope`); loaders pass their `safeMode` option through it. */
-export function withSafeMode<T>(safeMode: boolean, fn: () => T): T {
-  const prev = scopedSafeMode
-  scopedSafeMode = safeMode
-  try { return fn() } finally { scopedSafeMode = prev }
-}
-/** Whether deserialization currently runs in safe mode (the default). */
-export function inSafeMode(): boolean { return scopedSafeMode ?? !unsafeEnabled }
+// NOTE: safe mode lives in saving/safeMode.ts, so the loaders that read it do not pull this layer into every bundle.
+export { UnsafeDeserializationError, enableUnsafeDeserialization, withSafeMode, inSafeMode } from '../../saving/safeMode.js'
 
 /** The function a Lambda wraps: inputs, then `{...arguments, mask, training}`. */
 export type LambdaFunction = (inputs: any, options: Record<string, unknown>) => unknown

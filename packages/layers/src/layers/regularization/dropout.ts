@@ -4,7 +4,8 @@
  * each layer's SeedGenerator, so a seeded layer gives Keras-on-JAX's masks on every backend.
  */
 import { InvalidArgumentError, SeedGenerator, fmt, type Dim, type Tensor } from '@kx/core'
-import { add, cast, greaterEqual, multiply, random, subtract } from '@kx/ops-numpy'
+import { add, cast, greaterEqual, multiply, subtract } from '@kx/ops-numpy'
+import { dropout, normal, uniform } from '@kx/ops-numpy/random'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { InputSpec } from '../../engine/InputSpec.js'
 import { L1L2 } from '../../regularizers/regularizers.js'
@@ -81,7 +82,7 @@ export class Dropout extends RateNoiseLayer {
   override call(inputs: unknown, options: CallOptions = {}): Tensor {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.rate === 0) return x
-    return random.dropout(x, this.rate, { noiseShape: this.noiseShapeFor(x), seed: this.seedGenerator! })
+    return dropout(x, this.rate, { noiseShape: this.noiseShapeFor(x), seed: this.seedGenerator! })
   }
 }
 
@@ -189,7 +190,7 @@ export class AlphaDropout extends RateNoiseLayer {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.rate === 0) return x
     const alphaP = -SELU_ALPHA * SELU_SCALE
-    const u = random.uniform(this.noiseShapeFor(x), { seed: this.seedGenerator! })
+    const u = uniform(this.noiseShapeFor(x), { seed: this.seedGenerator! })
     const kept = cast(greaterEqual(u, this.rate), x.dtype)
     const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5
     const b = -a * alphaP * this.rate
@@ -218,7 +219,7 @@ export class GaussianDropout extends NoiseLayer {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.rate === 0) return x
     const stddev = Math.sqrt(this.rate / (1 - this.rate))
-    return multiply(x, random.normal(x.shape as number[], { mean: 1, stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
+    return multiply(x, normal(x.shape as number[], { mean: 1, stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate, seed: this.seed } }
 }
@@ -242,7 +243,7 @@ export class GaussianNoise extends NoiseLayer {
   override call(inputs: unknown, options: CallOptions = {}): Tensor {
     const x = inputs as Tensor
     if (!this.active(x, options) || this.stddev === 0) return x
-    return add(x, random.normal(x.shape as number[], { mean: 0, stddev: this.stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
+    return add(x, normal(x.shape as number[], { mean: 0, stddev: this.stddev, dtype: this.computeDtype, seed: this.seedGenerator! }))
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), stddev: this.stddev, seed: this.seed } }
 }

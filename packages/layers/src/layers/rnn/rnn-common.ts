@@ -4,7 +4,8 @@
  * (kernel / recurrent kernel / bias initializers, regularizers, constraints) and their config keys.
  */
 import { InvalidArgumentError, SeedGenerator, Tensor, fmt, type Dim, type DType, type Variable } from '@kx/core'
-import { add, concatenate, multiply, ones, random, split, zeros } from '@kx/ops-numpy'
+import { add, concatenate, multiply, ones, split, zeros } from '@kx/ops-numpy'
+import { dropout } from '@kx/ops-numpy/random'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
 import { get as getActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/activations.js'
 import {
@@ -138,7 +139,7 @@ export abstract class DropoutRNNCell extends Layer {
   }
 
   private createMask(stepInput: Tensor, rate: number): Tensor | Tensor[] {
-    const draw = (): Tensor => random.dropout(ones(stepInput.shape as number[], { dtype: stepInput.dtype }), rate, { seed: this.seedGenerator })
+    const draw = (): Tensor => dropout(ones(stepInput.shape as number[], { dtype: stepInput.dtype }), rate, { seed: this.seedGenerator })
     return this.dropoutMaskCount === undefined ? draw() : Array.from({ length: this.dropoutMaskCount }, draw)
   }
 
