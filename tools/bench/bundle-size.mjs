@@ -26,14 +26,15 @@ const top = Number(argv[argv.indexOf('--top') + 1] || 15)
 /**
  * The apps: the same job (load a saved model, InputLayer → Dense, from the page's folder, predict one batch,
  * print it). `lazy`: what the page's dynamic imports reach at run time, as package names or source paths
- * (the WebGPU engine, which kx imports once an adapter exists; jsfive and fflate's inflater, which read `.keras` files;
- * the layer modules the model's config names, which kx's loaders import on demand).
+ * (the WebGPU engine, which kx imports once an adapter exists; kx's HDF5 reader, which reads a `.keras` file's
+ * weights; the layer modules the model's config names, which kx's loaders import on demand). fflate's inflater is
+ * not among them: Keras (zipfile's default) and kx write `.keras` members stored, and the zip reader imports the
+ * inflater only for a deflated member (an archive re-zipped by another tool).
  */
 const DENSE = 'layers/src/layers/core/Dense.ts'
-// The zip reader's lazy chunk (fflate's inflater alone; the zip writer is another chunk, never loaded here).
-const INFLATE = 'layers/src/saving/fflate-inflate.ts'
+const H5_READER = 'layers/src/saving/h5-read-kx.ts'
 const APPS = {
-  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'layers/src/saving/h5-read-kx.ts', INFLATE, DENSE], code: `
+  'kx (@kx/layers/saving + @kx/backend-webgpu)': { lazy: ['@tensorflow/tfjs-backend-webgpu', H5_READER, DENSE], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { loadModel } from '@kx/layers/saving'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
@@ -66,7 +67,7 @@ const APPS = {
     const y = model.apply(tensor([[0.1, 0.2]], { dtype: 'float32' }))
     console.log(await y.data())
   ` },
-  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', 'layers/src/saving/h5-read-kx.ts', INFLATE], code: `
+  'kx, package root, every layer (registerBuiltinLayers()), .keras': { lazy: ['@tensorflow/tfjs-backend-webgpu', H5_READER], code: `
     import { registerBackend, setBackend, tensor } from '@kx/core'
     import { registerBuiltinLayers, saving } from '@kx/layers'
     import { createWebGPUBackend } from '@kx/backend-webgpu'
