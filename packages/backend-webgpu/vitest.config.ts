@@ -1,10 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import { sourceConditions } from '../../vitest.shared.ts'
 
-// NOTE: preprocessing layers read values synchronously (data-dependent shapes, host-side parameters) and
-// use dtypes webgpu lacks (issue #14), so CI runs the other files. KX_LAYERS_ALL=1 runs every file.
-const layersExclude = process.env['KX_LAYERS_ALL'] === '1' ? [] : ['test/layers-pre*.test.ts']
-
 export default defineConfig({
   resolve: sourceConditions,
   ssr: { resolve: sourceConditions },
@@ -19,7 +15,7 @@ export default defineConfig({
         resolve: sourceConditions,
         ssr: { resolve: sourceConditions },
         test: {
-          name: 'backend-webgpu-layers', root: '../layers', include: ['test/layers-*.test.ts'], exclude: layersExclude,
+          name: 'backend-webgpu-layers', root: '../layers', include: ['test/layers-*.test.ts'],
           setupFiles: [new URL('./test/layers-setup.ts', import.meta.url).pathname], testTimeout: 180_000,
         },
       },

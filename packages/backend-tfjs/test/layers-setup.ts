@@ -9,12 +9,9 @@ import { configureLayerHarness, type LayerKnownGap } from '../../layers/test/har
 
 /** Layer tests that do not pass on tfjs-cpu yet (the harness fails an entry once it passes). */
 const KNOWN_GAPS: readonly LayerKnownGap[] = [
-  ...['RandomPosterization', 'RandAugment'].map((layer) => ({
-    layer, reason: 'RandomPosterization (also inside RandAugment) draws uint8 with ops.random.randint; tfjs has no uint8',
-  })),
   {
     layer: 'AugMix', mayPass: true,
-    reason: 'fails when its draw picks RandomPosterization (uint8) or Equalization (reshape to a None batch dim in the symbolic call); the pick differs from run to run',
+    reason: 'fails when its draw picks Equalization (reshape to a None batch dim in the symbolic call); the pick differs from run to run',
   },
 ]
 
@@ -23,10 +20,6 @@ const SKIPS = [
   { test: '(float64)', reason: 'finite-difference gradient checks need float64; tfjs has float32 only' },
   { test: 'string layers against Keras', reason: "Keras's string layers give int64 outputs; tfjs has no int64" },
   { test: 'resizing_uint8', reason: 'uint8 images; tfjs has no uint8' },
-  ...['random_posterization: config', 'rand_augment: config', 'aug_mix: config', 'AugMix draws', 'bounding boxes like Keras > rand_augment_'].map((test) => ({
-    test, reason: 'RandomPosterization draws uint8 with ops.random.randint; tfjs has no uint8',
-  })),
-  { test: 'Normalization adapts from an async iterable', reason: 'Normalization.adapt stages batches in float64 (layers issue #9 follow-up); tfjs has no float64' },
 ]
 
 registerBackend('tfjs-cpu-layers', () => createTfjsBackend({ engine: 'cpu', name: 'tfjs-cpu-layers' }), { priority: 1000 })

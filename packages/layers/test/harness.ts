@@ -243,6 +243,8 @@ async function runLayerChecks<A>(LayerCls: LayerClass<A>, o: LayerTestOptions<A>
   expect(layer.built, 'built after the first call').toBe(true)
   if (o.expectedOutputShape) expect(shapeOf(y), 'eager output shape').toEqual(o.expectedOutputShape)
   const outs = flat(y)
+  // Read the outputs of async-only engines (WebGPU): a whole test's unread dispatches would pile up in their queue.
+  await Promise.all(outs.filter((t) => t instanceof Tensor && !t.isSymbolic && !t.backend.capabilities.syncRead).map((t) => t.data()))
   if (o.expectedOutputDtype) for (const t of outs) expect(t.dtype, 'output dtype').toBe(o.expectedOutputDtype)
   if (o.expectedOutputData !== undefined) expectClose(await (outs.length === 1 ? outs[0]! : outs[0]!).array(), o.expectedOutputData, tol, 'output')
   if (o.expectedTrainableWeights !== undefined) expect(layer.trainableWeights.length, 'trainable weights').toBe(o.expectedTrainableWeights)

@@ -4,7 +4,7 @@
  * edges), Keras's `encode_categorical_inputs`
  * (int / one_hot / multi_hot / count), and argument validation helpers.
  */
-import { InvalidArgumentError, KerasTensor, NotImplementedError, ShapeError, Tensor, fmt, lax, tensor, type DType, type Dim } from '@kx/core'
+import { InvalidArgumentError, KerasTensor, NotImplementedError, ShapeError, SyncReadError, Tensor, fmt, lax, tensor, type DType, type Dim } from '@kx/core'
 import { cast, expandDims, multiply, reshape, sum } from '@kx/ops-numpy'
 import { oneHot, multiHot } from '@kx/ops-nn'
 import { StringArray } from '../../engine/strings.js'
@@ -29,11 +29,18 @@ export function isHostData(v: unknown): boolean {
   return false
 }
 
-/** Reads a tensor (synchronously) or flattens a nested array, checking it is rectangular. */
+/**
+ * Reads a tensor (synchronously) or flattens a nested array, checking it is rectangular. A tensor on a
+ * backend without synchronous reads (WebGPU) raises a `SyncReadError` that names the layer: these layers
+ * compute on the host (Keras runs them with TensorFlow's CPU ops), so pass them host data instead.
+ */
 export function toHostArray(v: unknown, layer: string): HostArray {
   if (v instanceof StringArray) return { values: v.values.slice(), shape: v.shape.slice(), isString: true }
   if (v instanceof Tensor) {
     if (v.isSymbolic) throw new InvalidArgumentError(`Layer "${layer}" needs concrete data here. Received: a symbolic tensor of shape ${fmt(v.shape)}`)
+    if (!v.backend.capabilities.syncRead) {
+      throw new SyncReadError(`Layer "${layer}" computes on the host and reads its input synchronously, which backend "${v.backend.name}" cannot do. Pass the values as a nested array (\`await t.array()\`) instead. Received: a tensor of shape ${fmt(v.shape)}, dtype=${v.dtype}`)
+    }
     return { values: Array.from(v.dataSync() as ArrayLike<number>, Number), shape: v.shape.slice() as number[], isString: false }
   }
   const shape: number[] = []
@@ -55,6 +62,12 @@ export function toHostArray(v: unknown, layer: string): HostArray {
   }
   walk(v, 0)
   return { values, shape, isString }
+}
+
+/** `toHostArray` for `adapt`: a tensor is read asynchronously (`await t.data()`), so any backend works. */
+export async function toHostArrayAsync(v: unknown, layer: string): Promise<HostArray> {
+  if (!(v instanceof Tensor) || v.isSymbolic) return toHostArray(v, layer)
+  return { values: Array.from((await v.data()) as ArrayLike<number>, Number), shape: v.shape.slice() as number[], isString: false }
 }
 
 /**

@@ -3,14 +3,15 @@
  * RandomTranslation, RandomShear, RandomPerspective and RandomElasticTransform. Draws come from
  * each layer's SeedGenerator in Keras's order, so a seeded layer matches Keras on JAX.
  */
-import { InvalidArgumentError, NotImplementedError, Tensor, fmt } from '@kx/core'
+import { InvalidArgumentError, NotImplementedError, SeedGenerator, Tensor, fmt } from '@kx/core'
 import {
-  add, amax, amin, cast, clip, concatenate, divide, expandDims, flip, greater, less, lessEqual, matmul, maximum, minimum, multiply, ones, onesLike,
+  add, amax, amin, arange, bitwiseOr, broadcastTo, cast, clip, concatenate, divide, expandDims, flip, greater, less, lessEqual, matmul, maximum, minimum, multiply, ones, onesLike,
   inv as linalgInv, solve as linalgSolve,
   random, repeat, reshape, split, squeeze, stack, subtract, take, transpose, where, zeros, zerosLike, array as asTensor,
 } from '@kx/ops-numpy'
 import { image } from '@kx/ops-nn'
 import { BaseImagePreprocessingLayer, factorArg, symmetricFactor, type ImageLayerArgs } from './image-base.js'
+import { gaussianBlurBy } from './image-tone.js'
 import { affineTransform, clipToImageSize, convertFormat, type BoundingBoxes } from './bounding-boxes.js'
 
 const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const
@@ -421,7 +422,10 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
   }
   private warp(x: Tensor, t: unknown, interpolation: Interpolation): Tensor {
     const { apply, start, end } = t as { apply: Tensor; start: Tensor; end: Tensor }
-    const out = image.perspectiveTransform(x, start, end, { interpolation, fillValue: this.fillValue, dataFormat: this.dataFormat })
+    // Backends with synchronous reads keep ops-nn's host-solved homography (float64, and no `lu` needed); the others solve on the device.
+    const out = !x.isSymbolic && x.backend.capabilities.syncRead
+      ? image.perspectiveTransform(x, start, end, { interpolation, fillValue: this.fillValue, dataFormat: this.dataFormat })
+      : perspectiveWarp(x, homographyOf(start, end), interpolation, this.fillValue, this.dataFormat === 'channels_first')
     return where(reshape(apply, [apply.shape[0] as number, 1, 1, 1]), out, x)
   }
   override transformSegmentationMasks(masks: Tensor, t: unknown, training: boolean): Tensor { return training && t !== null ? this.warp(masks, t, 'nearest') : masks }
@@ -454,6 +458,53 @@ export class RandomPerspective extends BaseImagePreprocessingLayer {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: this.factor, scale: this.scale, interpolation: this.interpolation, fill_value: this.fillValue, seed: this.seed }
   }
+}
+
+/**
+ * `image.perspectiveTransform` with the homography `(B, 8)` held in a tensor (Keras's JAX backend solves it on the
+ * device too): output pixel `(x, y)` samples input `((t0 x + t1 y + t2) / k, (t3 x + t4 y + t5) / k)`,
+ * `k = t6 x + t7 y + 1`, with `fillValue` outside.
+ */
+function perspectiveWarp(x: Tensor, hom: Tensor, interpolation: Interpolation, fillValue: number, channelsFirst: boolean): Tensor {
+  const [B, d1, d2, d3] = x.shape as number[]
+  const [H, W] = channelsFirst ? [d2!, d3!] : [d1!, d2!]
+  const dt = x.dtype
+  const t = cast(hom, dt)
+  const col = (i: number): Tensor => reshape(take(t, asTensor([i], { dtype: 'int32' }), { axis: 1 }), [B!, 1, 1])
+  const xs = reshape(arange(W, { dtype: dt }), [1, 1, W])
+  const ys = reshape(arange(H, { dtype: dt }), [1, H, 1])
+  const lin = (a: number, b: number, c: Tensor | number): Tensor => add(add(multiply(col(a), xs), multiply(col(b), ys)), c)
+  const k = lin(6, 7, 1)
+  return sampleAt(x, divide(lin(3, 4, col(5)), k), divide(lin(0, 1, col(2)), k), interpolation, 'constant', fillValue, channelsFirst)
+}
+
+/** Samples every channel of a batch of images at per-pixel source coordinates `yIn`, `xIn` (broadcastable to `(B, H, W)`). */
+function sampleAt(x: Tensor, yIn: Tensor, xIn: Tensor, interpolation: Interpolation, fillMode: string, fillValue: number, channelsFirst: boolean): Tensor {
+  const full = x.shape as number[]
+  const [B, H, W] = channelsFirst ? [full[0]!, full[2]!, full[3]!] : [full[0]!, full[1]!, full[2]!]
+  // The (B, H, W) maps broadcast over channels; batch and channel coordinates are exact integers.
+  const at = (m: Tensor): Tensor => broadcastTo(reshape(broadcastTo(m, [B, H, W]), channelsFirst ? [B, 1, H, W] : [B, H, W, 1]), full)
+  const axisGrid = (axis: number): Tensor => broadcastTo(reshape(arange(full[axis]!, { dtype: x.dtype }), full.map((d, i) => (i === axis ? d : 1))), full)
+  const coords = channelsFirst ? [axisGrid(0), axisGrid(1), at(yIn), at(xIn)] : [axisGrid(0), at(yIn), at(xIn), axisGrid(3)]
+  return image.mapCoordinates(x, coords, interpolation === 'nearest' ? 0 : 1, { fillMode: fillMode as image.FillMode, fillValue })
+}
+
+/**
+ * `image.elasticTransform` with `alpha` and `sigma` held in tensors (a random draw stays on the device): the
+ * displacement field is blurred with a kernel sized for `maxSigma`, whose taps beyond Keras's
+ * `int(6 sigma) | 1` are zero, so the values are those of the smaller kernel.
+ */
+function elasticWarp(x: Tensor, alpha: Tensor, sigma: Tensor, maxSigma: number, o: { interpolation: Interpolation; fillMode: string; fillValue: number; seed: SeedGenerator; channelsFirst: boolean }): Tensor {
+  const full = x.shape as number[]
+  const [B, H, W] = o.channelsFirst ? [full[0]!, full[2]!, full[3]!] : [full[0]!, full[1]!, full[2]!]
+  const size = (Math.trunc(6 * maxSigma) + 1) | 1
+  const half = divide(cast(subtract(bitwiseOr(cast(multiply(sigma, 6), 'int32'), 1), 1), x.dtype), 2)
+  const noise = multiply(random.normal([B, H, W], { dtype: x.dtype, seed: o.seed }), sigma)
+  const d = gaussianBlurBy(reshape(noise, [B, H, W, 1]), [size, size], sigma, sigma, 'channels_last', [half, half])
+  const shift = multiply(reshape(d, [B, H, W]), alpha)
+  const ys = reshape(arange(H, { dtype: x.dtype }), [1, H, 1])
+  const xs = reshape(arange(W, { dtype: x.dtype }), [1, 1, W])
+  return sampleAt(x, add(ys, shift), add(xs, shift), o.interpolation, o.fillMode, o.fillValue, o.channelsFirst)
 }
 
 /** Keras `compute_homography_matrix`: the 8 coefficients `(B, 8)` mapping `end` points to `start` points (solved in float32). */
@@ -513,16 +564,18 @@ export class RandomElasticTransform extends BaseImagePreprocessingLayer {
     const p = random.uniform([n], { minval: this.factor[0], maxval: this.factor[1], seed: g })
     const thr = random.uniform([n], { minval: 0, maxval: 1, seed: g })
     const distortion = random.uniform([], { minval: this.scale[0], maxval: this.scale[1], seed: g, dtype: this.computeDtype })
-    return { apply: less(thr, p), distortion: Number(distortion.dataSync()[0]) }
+    return { apply: less(thr, p), distortion }
   }
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
     let x = cast(images, this.computeDtype)
     if (!training || t === null) return x
-    const { apply, distortion } = t as { apply: Tensor; distortion: number }
+    const { apply, distortion } = t as { apply: Tensor; distortion: Tensor }
     const [h, w] = this.hw(x.shape as number[])
-    const alpha = Math.max(h, w) * 0.1 * distortion
-    const sigma = Math.min(h, w) * 0.05 * distortion
-    const out = image.elasticTransform(x, { alpha, sigma, interpolation: this.interpolation, fillMode: this.fillMode as never, fillValue: this.fillValue, seed: this.generator as never, dataFormat: this.dataFormat })
+    const alpha = multiply(cast(distortion, x.dtype), Math.max(h, w) * 0.1)
+    const sigma = multiply(cast(distortion, x.dtype), Math.min(h, w) * 0.05)
+    const out = elasticWarp(x, alpha, sigma, Math.min(h, w) * 0.05 * this.scale[1], {
+      interpolation: this.interpolation, fillMode: this.fillMode, fillValue: this.fillValue, seed: this.generator!, channelsFirst: this.dataFormat === 'channels_first',
+    })
     x = where(reshape(apply, [apply.shape[0] as number, 1, 1, 1]), out, x)
     return cast(clip(x, this.valueRange[0]!, this.valueRange[1]!), this.computeDtype)
   }

@@ -1,9 +1,9 @@
 /**
  * @file Mixing and policy augmentation layers (Keras 3): MixUp, CutMix, RandomErasing, RandAugment and AugMix.
  */
-import { SeedGenerator, Tensor, hostRandom, type DType } from '@kx/core'
+import { SeedGenerator, Tensor, hostRandom, tidy, type DType } from '@kx/core'
 import {
-  add, arange, array, cast, clip, concatenate, divide, full, fullLike, logicalAnd, greaterEqual, less, meshgrid, multiply, ones, random, repeat, reshape,
+  add, any, arange, array, cast, clip, concatenate, divide, equal, full, fullLike, logicalAnd, greaterEqual, less, meshgrid, multiply, ones, random, repeat, reshape,
   sqrt, subtract, sum, take, where, zerosLike,
 } from '@kx/ops-numpy'
 import type { Layer } from '../../engine/Layer.js'
@@ -44,7 +44,8 @@ export class MixUp extends BaseImagePreprocessingLayer {
   override getRandomTransformation(images: Tensor): unknown {
     const n = images.shape.length === 3 ? 1 : (images.shape[0] as number)
     const perm = random.shuffle(arange(0, n, 1, { dtype: 'int32' }), { seed: this.generator! })
-    const w = random.beta([n], this.alpha, this.alpha, { seed: this.generator! })
+    // NOTE: gamma/beta unroll their rejection loops on backends without sync reads (WebGPU): tidy frees the intermediates.
+    const w = tidy(() => random.beta([n], this.alpha, this.alpha, { seed: this.generator! }))
     return { perm, w }
   }
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
@@ -116,7 +117,7 @@ export class CutMix extends BaseImagePreprocessingLayer {
     const d = this.computeDtype
     const g = this.generator!
     const alpha = add(random.uniform([], { minval: this.factor[0], maxval: this.factor[1], dtype: d, seed: g }), 1e-6)
-    const mix = random.beta([n], alpha, alpha, { seed: g, dtype: d })
+    const mix = tidy(() => random.beta([n], alpha, alpha, { seed: g, dtype: d }))
     const ratio = sqrt(subtract(1, mix))
     const [x0, x1] = cropBounds(n, w, ratio, g, d)
     const [y0, y1] = cropBounds(n, h, ratio, g, d)
@@ -271,7 +272,10 @@ export class RandAugment extends BaseImagePreprocessingLayer {
   }
   override getRandomTransformation(images: Tensor, training: boolean): unknown {
     if (!training) return null
-    const idx = Array.from(random.randint([this.numOps], 0, this.ops.size, { seed: this.generator! }).dataSync() as ArrayLike<number>, Number)
+    const drawn = random.randint([this.numOps], 0, this.ops.size, { seed: this.generator! })
+    // NOTE: Keras evaluates every op and selects with where(); applying only the chosen ones gives the same values,
+    // so backends that read synchronously pick them on the host, the others (WebGPU) select on the device.
+    const idx = drawn.backend.capabilities.syncRead ? Array.from(drawn.dataSync() as ArrayLike<number>, Number) : drawn
     const transforms = new Map<string, unknown>()
     for (const [k, layer] of this.ops) transforms.set(k, withGenerator(layer, this.generator, () => layer.getRandomTransformation(images, training)))
     return { idx, transforms }
@@ -279,20 +283,34 @@ export class RandAugment extends BaseImagePreprocessingLayer {
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
     let x = cast(images, this.computeDtype)
     if (training && t !== null) {
-      const { idx, transforms } = t as { idx: number[]; transforms: Map<string, unknown> }
+      const { idx, transforms } = t as { idx: number[] | Tensor; transforms: Map<string, unknown> }
       const keys = [...this.ops.keys()]
-      // NOTE: Keras evaluates every op and selects with where(); applying only the chosen one gives the same values.
-      for (const i of idx) x = cast(this.ops.get(keys[i]!)!.transformImages(x, transforms.get(keys[i]!), true), this.computeDtype)
+      const run = (k: string, y: Tensor): Tensor => cast(this.ops.get(k)!.transformImages(y, transforms.get(k), true), this.computeDtype)
+      if (Array.isArray(idx)) for (const i of idx) x = run(keys[i]!, x)
+      else {
+        for (let j = 0; j < this.numOps; j++) {
+          const pick = take(idx, j)
+          const before = x
+          keys.forEach((k, i) => { x = where(equal(pick, i), run(k, before), x) })
+        }
+      }
     }
     return cast(x, this.computeDtype)
   }
   /** Applies, in the ops' order, each drawn op's box transform once (Keras selects every op with where()). */
   override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean, imageShape: readonly number[]): BoundingBoxes {
     if (!training || t === null) return b
-    const { idx, transforms } = t as { idx: number[]; transforms: Map<string, unknown> }
+    const { idx, transforms } = t as { idx: number[] | Tensor; transforms: Map<string, unknown> }
     let out = b
     let i = 0
-    for (const [k, layer] of this.ops) if (idx.includes(i++)) out = layer.transformBoundingBoxes(out, transforms.get(k), true, imageShape)
+    for (const [k, layer] of this.ops) {
+      const chosen = Array.isArray(idx) ? idx.includes(i) : any(equal(idx, i))
+      i++
+      if (chosen === false) continue
+      const moved = layer.transformBoundingBoxes(out, transforms.get(k), true, imageShape)
+      const pick = (a: Tensor | undefined, b: Tensor | undefined): Tensor | undefined => (a && b ? where(chosen as Tensor, a, b) : a)
+      out = chosen === true ? moved : { ...moved, boxes: where(chosen, moved.boxes, out.boxes), ...(moved.labels ? { labels: pick(moved.labels, out.labels)! } : {}) }
+    }
     return out
   }
   /** The sub-layers (not tracked as weights-bearing children: they have none). */
@@ -349,9 +367,9 @@ export class AugMix extends BaseImagePreprocessingLayer {
   override getRandomTransformation(images: Tensor, training: boolean): unknown {
     if (!training) return null
     const g = this.generator!
-    const gam = random.gamma([this.numChains], this.alpha, { seed: g })
+    const gam = tidy(() => random.gamma([this.numChains], this.alpha, { seed: g }))
     const weights = divide(gam, sum(gam, { axis: -1, keepdims: true }))
-    const ws = random.beta([], this.alpha, this.alpha, { seed: g })
+    const ws = tidy(() => random.beta([], this.alpha, this.alpha, { seed: g }))
     const keys = [...this.ops.keys()]
     const chains: { key: string; t: unknown }[][] = []
     for (let c = 0; c < this.numChains; c++) {

@@ -1,8 +1,8 @@
 /**
  * @file Image size layers (Keras 3): Resizing, CenterCrop, RandomCrop and MaxNumBoundingBoxes.
  */
-import { InvalidArgumentError, Tensor, isInt, type DType, type Dim } from '@kx/core'
-import { S, add, all, cast, clip, concatenate, equal, expandDims, getItem, logicalOr, maximum, minimum, multiply, pad, random, round, split, subtract, where } from '@kx/ops-numpy'
+import { InvalidArgumentError, Tensor, isInt, lax, type DType, type Dim } from '@kx/core'
+import { S, add, all, cast, clip, concatenate, equal, expandDims, getItem, logicalOr, maximum, minimum, multiply, pad, random, round, split, stack, subtract, where, zeros } from '@kx/ops-numpy'
 import { image } from '@kx/ops-nn'
 import type { ShapeLike } from '../../engine/Layer.js'
 import { BaseImagePreprocessingLayer, type ImageLayerArgs } from './image-base.js'
@@ -238,7 +238,8 @@ export class RandomCrop extends BaseImagePreprocessingLayer {
     if (training && h > this.height && w > this.width) {
       const hs = random.uniform([], { minval: 0, maxval: h - this.height + 1, seed: this.generator! })
       const ws = random.uniform([], { minval: 0, maxval: w - this.width + 1, seed: this.generator! })
-      return [Math.trunc(Number(hs.dataSync()[0])), Math.trunc(Number(ws.dataSync()[0]))]
+      // The offsets stay on the device (int32, truncated as Keras's cast): the crop is a dynamic slice.
+      return [cast(hs, 'int32'), cast(ws, 'int32')]
     }
     const [hs, ws] = smartCropBox(h, w, this.height, this.width)
     return [hs, ws]
@@ -246,11 +247,16 @@ export class RandomCrop extends BaseImagePreprocessingLayer {
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
     if (!training) return images
     const x = cast(images, this.computeDtype)
-    const [hs, ws] = t as [number, number]
+    const [hs, ws] = t as [number | Tensor, number | Tensor]
     const r = x.shape.length
     const [hA, wA] = [r + this.heightAxis, r + this.widthAxis]
+    if (hs instanceof Tensor) {
+      const starts = stack(x.shape.map((_, i) => (i === hA ? hs : i === wA ? (ws as Tensor) : zeros([], { dtype: 'int32' }))))
+      return lax.dynamicSlice(x, starts, x.shape.map((d, i) => (i === hA ? this.height : i === wA ? this.width : d as number)))
+    }
     const [h, w] = this.hw(x.shape as number[])
-    const out = cropHW(x, hA, hs, Math.min(h, hs + this.height), wA, ws, Math.min(w, ws + this.width))
+    const [h0, w0] = [hs, ws as number]
+    const out = cropHW(x, hA, h0, Math.min(h, h0 + this.height), wA, w0, Math.min(w, w0 + this.width))
     const [nh, nw] = this.hw(out.shape as number[])
     if (nh === this.height && nw === this.width) return out
     return cast(image.resize(out, [this.height, this.width], { dataFormat: this.dataFormat }), this.computeDtype)
@@ -258,11 +264,11 @@ export class RandomCrop extends BaseImagePreprocessingLayer {
   override transformSegmentationMasks(masks: Tensor, t: unknown): Tensor { return this.transformImages(masks, t, true) }
   override transformBoundingBoxes(b: BoundingBoxes, t: unknown, training: boolean): BoundingBoxes {
     if (!training) return b
-    const [hs, ws] = t as [number, number]
+    const [hs, ws] = (t as (number | Tensor)[]).map((v) => (v instanceof Tensor ? cast(v, 'float32') : v)) as [number | Tensor, number | Tensor]
     const size = { height: this.height, width: this.width }
     const [x1, y1, x2, y2] = boxCols(convertFormat(b.boxes, this.boundingBoxFormat!, 'xyxy', size))
     // NOTE: Keras shifts x by the row offset and y by the column offset (kept for parity), clamping at 0 only.
-    const m = (v: Tensor, o: number): Tensor => maximum(subtract(v, o), 0)
+    const m = (v: Tensor, o: number | Tensor): Tensor => maximum(subtract(v, o), 0)
     const boxes = boxCat([m(x1, hs), m(y1, ws), m(x2, hs), m(y2, ws)])
     return { boxes: convertFormat(boxes, 'xyxy', this.boundingBoxFormat!, size), ...(b.labels !== undefined ? { labels: b.labels } : {}) }
   }

@@ -2,12 +2,12 @@
  * @file Tone and filter layers (Keras 3): RandomPosterization, Solarization, AutoContrast,
  * RandomSharpness, RandomGaussianBlur, Equalization and ContrastLimitedAdaptiveHistogramEqualization.
  */
-import { InvalidArgumentError, Tensor, fmt, isInt, tensor, type DType } from '@kx/core'
+import { InvalidArgumentError, Tensor, fmt, isInt, lax, tensor, type DType } from '@kx/core'
 import {
-  add, arange, bitwiseLeftShift, bitwiseRightShift, cast, clip, cumsum, divide, equal, expandDims, floor, isnan, less, max, min, minimum, multiply, ones,
-  random, reshape, round, moveaxis, stack, subtract, sum, swapaxes, tile, where, array, take,
+  abs, add, arange, bitwiseAnd, broadcastTo, bitwiseLeftShift, bitwiseRightShift, cast, clip, cumsum, divide, equal, exp, expandDims, floor, greater, isnan, less, max, min, minimum, multiply, ones,
+  random, reshape, round, moveaxis, square, stack, subtract, sum, swapaxes, tile, where, array, take, zeros,
 } from '@kx/ops-numpy'
-import { depthwiseConv, image } from '@kx/ops-nn'
+import { depthwiseConv } from '@kx/ops-nn'
 import { valueRangeArg } from './common.js'
 import { BaseImagePreprocessingLayer, factorArg, symmetricFactor, type ImageLayerArgs } from './image-base.js'
 
@@ -43,15 +43,16 @@ export class RandomPosterization extends BaseImagePreprocessingLayer {
   override getRandomTransformation(images: Tensor): unknown {
     const n = this.batchOf(images.shape as number[])
     const f = this.factor[0] !== this.factor[1]
-      ? random.randint([n], this.factor[0], this.factor[1], { seed: this.generator!, dtype: 'uint8' })
-      : multiply(ones([n], { dtype: 'uint8' }), this.factor[0])
+      ? random.randint([n], this.factor[0], this.factor[1], { seed: this.generator!, dtype: 'int32' })
+      : multiply(ones([n], { dtype: 'int32' }), this.factor[0])
     return subtract(8, f)
   }
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
     if (!training) return images
-    const shift = reshape(cast(t as Tensor, 'uint8'), perImage((t as Tensor).shape[0] as number))
+    const shift = reshape(cast(t as Tensor, 'int32'), perImage((t as Tensor).shape[0] as number))
     let x = this.transformValueRange(images, this.valueRange, [0, 255])
-    x = cast(x, 'uint8')
+    // NOTE: Keras casts to uint8; int32 `& 255` keeps those bits (truncate, wrap mod 256) on backends without uint8 (WebGPU).
+    x = bitwiseAnd(cast(x, 'int32'), 255)
     x = bitwiseLeftShift(bitwiseRightShift(x, shift), shift)
     return this.transformValueRange(cast(x, this.computeDtype), [0, 255], this.valueRange)
   }
@@ -190,6 +191,28 @@ export class RandomSharpness extends BaseImagePreprocessingLayer {
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), factor: this.factor, value_range: this.valueRange, seed: this.seed } }
 }
 
+/**
+ * Normalised Gaussian taps `exp(-0.5 ((i - (size - 1) / 2) / sigma)^2)` for a sigma held in a tensor (a random
+ * draw stays on the device); taps at `|i - (size - 1) / 2| > half` are zero (a smaller kernel inside a larger one).
+ */
+export function gaussianTaps(size: number, sigma: Tensor, half: number | Tensor = size): Tensor {
+  const d = subtract(arange(size, { dtype: sigma.dtype }), (size - 1) / 2)
+  const taps = where(greater(abs(d), half), 0, exp(multiply(square(divide(d, sigma)), -0.5)))
+  return divide(taps, sum(taps))
+}
+
+/**
+ * `image.gaussianBlur` with sigmas held in tensors: a `kernelSize[1]` × `kernelSize[0]` kernel with `sigmaX` along
+ * columns and `sigmaY` along rows, applied per channel with 'same' zero padding.
+ */
+export function gaussianBlurBy(x: Tensor, kernelSize: readonly [number, number], sigmaX: Tensor, sigmaY: Tensor, dataFormat: 'channels_last' | 'channels_first', half: readonly (number | Tensor)[] = kernelSize): Tensor {
+  const [kw, kh] = kernelSize
+  const taps = multiply(reshape(gaussianTaps(kh, sigmaY, half[1]!), [kh, 1]), reshape(gaussianTaps(kw, sigmaX, half[0]!), [1, kw]))
+  const c = x.shape[dataFormat === 'channels_first' ? 1 : 3] as number
+  const kernel = broadcastTo(reshape(cast(taps, x.dtype), [kh, kw, 1, 1]), [kh, kw, c, 1])
+  return depthwiseConv(x, kernel, { padding: 'same', dataFormat })
+}
+
 /** Options of `RandomGaussianBlur`. */
 export interface RandomGaussianBlurArgs extends ImageLayerArgs {
   readonly factor?: number | readonly [number, number]
@@ -230,13 +253,13 @@ export class RandomGaussianBlur extends BaseImagePreprocessingLayer {
     const p = random.uniform([n], { minval: this.factor[0], maxval: this.factor[1], seed: g })
     const thr = random.uniform([n], { minval: 0, maxval: 1, seed: g })
     const blur = add(random.uniform([2], { minval: this.sigma[0], maxval: this.sigma[1], seed: g, dtype: this.computeDtype }), 1e-6)
-    return { apply: less(thr, p), sigma: Array.from(blur.dataSync() as ArrayLike<number>, Number) }
+    return { apply: less(thr, p), sigma: blur }
   }
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
     const x = cast(images, this.computeDtype)
     if (!training || t === null) return x
-    const { apply, sigma } = t as { apply: Tensor; sigma: number[] }
-    const blurred = image.gaussianBlur(x, { kernelSize: this.kernelSize, sigma, dataFormat: this.dataFormat })
+    const { apply, sigma } = t as { apply: Tensor; sigma: Tensor }
+    const blurred = gaussianBlurBy(x, this.kernelSize, take(sigma, 0), take(sigma, 1), this.dataFormat)
     const y = where(reshape(apply, perImage(apply.shape[0] as number)), blurred, x)
     return cast(clip(y, this.valueRange[0]!, this.valueRange[1]!), this.computeDtype)
   }
@@ -273,22 +296,20 @@ export class Equalization extends BaseImagePreprocessingLayer {
     const x = sc(ch, lo, hi, 0, 255)
     const nb = this.bins
     const idx = clip(cast(divide(multiply(subtract(cast(x, 'float32'), 0), nb - 1), 255), 'int32'), 0, nb - 1)
-    const flat = Array.from(idx.dataSync() as ArrayLike<number>)
-    const hist = new Array<number>(nb).fill(0)
-    for (const i of flat) hist[i]!++
-    let out = x
-    if (hist.filter((h) => h > 0).length > 1) {
-      const cdf: number[] = []
-      hist.reduce((acc, h, i) => (cdf[i] = acc + h), 0)
-      const cdfMin = cdf.find((c) => c > 0) ?? 0
-      const den = cdf[nb - 1]! - cdfMin || 1
-      // NOTE: under JAX the int32 division runs in float32 as a multiply by the reciprocal (XLA's rewrite of a
-      // division by a broadcast scalar); round half to even on that value.
-      const inv = Math.fround(1 / den)
-      const lut = cdf.map((c) => Math.min(255, Math.max(0, roundHalfEven(Math.fround(Math.fround((c - cdfMin) * 255) * inv)))))
-      const li = cast(clip(multiply(divide(x, 255), nb - 1), 0, nb - 1), 'int32')
-      out = cast(take(array(lut, { dtype: 'float32' }), li), x.dtype)
-    }
+    // The histogram, its CDF and the lookup table stay on the device (float32 counts: exact below 2^24 pixels).
+    const flatIdx = reshape(idx, [idx.size])
+    const hist = lax.scatterAdd(zeros([nb], { dtype: 'float32' }), flatIdx, ones([idx.size], { dtype: 'float32' }), 0)
+    const cdf = cumsum(hist)
+    const cdfMin = min(where(greater(cdf, 0), cdf, Infinity))
+    const span = subtract(take(cdf, nb - 1), cdfMin)
+    // NOTE: under JAX the int32 division runs in float32 as a multiply by the reciprocal (XLA's rewrite of a
+    // division by a broadcast scalar); round half to even on that value.
+    const inv = divide(1, where(equal(span, 0), 1, span))
+    const lut = clip(round(multiply(multiply(subtract(cdf, cdfMin), 255), inv)), 0, 255)
+    const li = cast(clip(multiply(divide(x, 255), nb - 1), 0, nb - 1), 'int32')
+    const mapped = cast(take(lut, li), x.dtype)
+    // A channel with a single non-empty bin is left as it is.
+    const out = where(greater(sum(greater(hist, 0)), 1), mapped, x)
     return sc(out, 0, 255, lo, hi)
   }
   transformImages(images: Tensor, t: unknown, training: boolean): Tensor {
@@ -302,8 +323,6 @@ export class Equalization extends BaseImagePreprocessingLayer {
   }
   override getConfig(): Record<string, unknown> { return { ...super.getConfig(), bins: this.bins, value_range: this.valueRange } }
 }
-
-const roundHalfEven = (v: number): number => { const r = Math.round(v); return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r }
 
 /** Options of `ContrastLimitedAdaptiveHistogramEqualization`. */
 export interface ClaheArgs extends ImageLayerArgs { readonly valueRange?: readonly [number, number]; readonly clipLimit?: number; readonly tileGridSize?: readonly [number, number] }
@@ -353,13 +372,15 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends BaseImagePrepr
     let padded = oneHot
     if (th * gh !== H) padded = take(padded, sym(H!, th * gh), { axis: 1 })
     if (tw * gw !== W) padded = take(padded, sym(W!, tw * gw), { axis: 2 })
-    let hist = sum(reshape(padded, [-1, gh, th, gw, tw, C!, 256]), { axis: [2, 4] })
+    // Tile sums on a rank-6 view (batch and tile rows merged; WebGPU's kernels stop at rank 6); counts are exact.
+    let hist = reshape(sum(reshape(padded, [-1, th, gw, tw, C!, 256]), { axis: [1, 3] }), [-1, gh, gw, C!, 256])
     const area = th * tw
     if (this.clipLimit > 0) {
       const clipped = minimum(hist, f((this.clipLimit * area) / 256))
       hist = add(clipped, divide(sum(subtract(hist, clipped), { axis: -1, keepdims: true }), 256))
     }
-    const cdf = cumsum(hist, { axis: -1 })
+    // One row per tile LUT (WebGPU's scans stop at rank 4); the same sums in the same order.
+    const cdf = reshape(cumsum(reshape(hist, [-1, 256]), { axis: -1 }), hist.shape as number[])
     const cmin = min(cdf, { axis: -1, keepdims: true })
     const den = subtract(area, cmin)
     const lut = clip(divide(multiply(subtract(cdf, cmin), 255), where(equal(den, 0), 1, den)), 0, 255)

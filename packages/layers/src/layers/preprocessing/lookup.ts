@@ -2,11 +2,12 @@
  * @file StringLookup and IntegerLookup (Keras's `IndexLookup`): vocabulary ↔ index maps with mask
  * and OOV tokens, `adapt` by token frequency, inversion, and int / one_hot / multi_hot / count /
  * tf_idf outputs. Computed on the host; strings come in (and, inverted, go out) as nested JS arrays.
+ * IntegerLookup on int32 tensors of a backend without synchronous reads (WebGPU) runs on the device.
  */
-import { InvalidArgumentError, Tensor, floatx, fmt, isFloat, tensor, type Dim } from '@kx/core'
-import { multiply } from '@kx/ops-numpy'
+import { InvalidArgumentError, SyncReadError, Tensor, floatx, fmt, full, isFloat, tensor, type Dim } from '@kx/core'
+import { add, any, broadcastTo, cast, clip, equal, expandDims, greaterEqual, less, logicalAnd, mod, multiply, sum, take, where } from '@kx/ops-numpy'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
-import { checkNotSparse, encodeCategorical, intTensor, isHostData, nest, oneOf, symbolic, toHostArray } from './common.js'
+import { checkNotSparse, encodeCategorical, intTensor, isHostData, nest, oneOf, symbolic, toHostArray, toHostArrayAsync } from './common.js'
 import { hashBucketFast, hashBucketStrong, utf8 } from './hash64.js'
 import { valueToString } from './hashing.js'
 import { adaptBatches } from './numeric.js'
@@ -193,7 +194,7 @@ export abstract class IndexLookup<T extends Token> extends Layer {
     this.resetState()
     const single = isHostData(data) || data instanceof Tensor
     for await (const b of adaptBatches(data as never, options.steps)) {
-      const host = toHostArray(b, this.name)
+      const host = await toHostArrayAsync(b, this.name)
       let shape = host.shape
       if (single && shape.length === 1) shape = [shape[0]!, 1]
       this.updateState(host.values, shape)
@@ -296,8 +297,9 @@ export abstract class IndexLookup<T extends Token> extends Layer {
     }
     if (inputs instanceof Tensor && inputs.isSymbolic) return symbolic(this.computeOutputShape(inputs.shape as Dim[]), this.outputMode === 'tf_idf' ? floatx() : NUMBER)
     this.calledOnce = true
-    const host = toHostArray(inputs, this.name)
     if (inputs instanceof Tensor && isFloat(inputs.dtype)) throw new InvalidArgumentError(`Layer "${this.name}" expects integer or string inputs. Received: dtype=${inputs.dtype}`)
+    if (inputs instanceof Tensor && !this.isStringVocab && !inputs.backend.capabilities.syncRead) return this.callOnDevice(inputs, depth ?? 0)
+    const host = toHostArray(inputs, this.name)
     if (this.invert) {
       const toks = this.lookupTokens(host.values.map(Number))
       return this.isStringVocab ? nest(toks, host.shape) : intTensor(toks as number[], host.shape, NUMBER, inputs)
@@ -305,10 +307,43 @@ export abstract class IndexLookup<T extends Token> extends Layer {
     return this.encode(this.lookupIndices(host.values), host.shape, depth ?? 0, inputs)
   }
 
+  /**
+   * Integer lookups on a backend without synchronous reads (WebGPU): the same table as `lookupIndices` /
+   * `lookupTokens`, matched by comparing each value with every vocabulary entry on the device.
+   */
+  private callOnDevice(x: Tensor, depth: number): Tensor {
+    const on = { backend: x.backend }
+    const xi = cast(x, 'int32')
+    const int = (v: number): Tensor => full([], v, 'int32', x.backend)
+    if (this.invert) {
+      const size = this.vocabularySize()
+      const tokens = this.lookupTokens(Array.from({ length: size }, (_, i) => i)) as number[]
+      const inRange = logicalAnd(greaterEqual(xi, 0), less(xi, size))
+      return where(inRange, take(tensor(Int32Array.from(tokens), { shape: [size], dtype: 'int32', ...on }), clip(xi, 0, Math.max(size - 1, 0))), int(this.oovToken as number))
+    }
+    if (this.numOovIndices === 0 || (this.numOovIndices > 1 && this.oovMethod === 'farmhash')) {
+      throw new SyncReadError(`Layer "${this.name}" needs a synchronous read for num_oov_indices=${this.numOovIndices}${this.numOovIndices ? ' with oov_method="farmhash"' : ''}, which backend "${x.backend.name}" cannot do. Pass the values as a nested array (\`await t.array()\`) instead. Received: a tensor of shape ${fmt(x.shape)}`)
+    }
+    const oovStart = this.oovStartIndex()
+    let out = this.numOovIndices === 1 ? int(oovStart) : add(mod(xi, this.numOovIndices), oovStart)
+    // int32 inputs only match int32 vocabulary entries.
+    const entries = [...this.table].filter(([t]) => typeof t === 'number' && (t | 0) === t) as [number, number][]
+    if (entries.length) {
+      const eq = equal(expandDims(xi, -1), tensor(Int32Array.from(entries.map(([t]) => t)), { shape: [entries.length], dtype: 'int32', ...on }))
+      const idx = sum(where(eq, tensor(Int32Array.from(entries.map(([, i]) => i)), { shape: [entries.length], dtype: 'int32', ...on }), 0), { axis: -1 })
+      out = where(any(eq, { axis: -1 }), idx, out)
+    }
+    if (this.maskToken !== null) out = where(equal(xi, this.maskToken as number), int(this.outputMode === 'int' ? 0 : -1), out)
+    return this.encodeIndices(cast(broadcastTo(out, x.shape as number[]), NUMBER), depth, x)
+  }
+
   /** Turns looked-up indices into the layer's output tensor. */
   protected encode(idx: readonly number[], shape: readonly number[], depth: number, like: unknown): Tensor {
+    return this.encodeIndices(intTensor(idx, shape, NUMBER, like), depth, like)
+  }
+
+  private encodeIndices(t: Tensor, depth: number, like: unknown): Tensor {
     // Masked entries of non-int modes are -1: one-hot rows of zeros, as TensorFlow's bincount drops them.
-    const t = intTensor(idx, shape, NUMBER, like)
     if (this.outputMode === 'int') return t
     const mode = this.outputMode === 'tf_idf' ? 'count' : this.outputMode
     const out = encodeCategorical(t, mode, depth, NUMBER)

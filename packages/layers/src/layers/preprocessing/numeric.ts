@@ -6,7 +6,7 @@
 import { InvalidArgumentError, Tensor, Variable, fmt, full, imageDataFormat, tensor, type DType, type Dim, type NestedArray } from '@kx/core'
 import { add, broadcastTo, cast, digitize, divide, maximum, multiply, reshape, sqrt, subtract } from '@kx/ops-numpy'
 import { Layer, type CallOptions, type LayerArgs, type ShapeLike } from '../../engine/Layer.js'
-import { checkNotSparse, encodeCategorical, encodedShape, oneOf, symbolic, type CategoricalMode } from './common.js'
+import { checkNotSparse, encodeCategorical, encodedShape, oneOf, symbolic, toHostArray, type CategoricalMode } from './common.js'
 
 const EPSILON = 1e-7
 
@@ -19,8 +19,10 @@ async function hostBatch(b: unknown, what: string): Promise<HostBatch> {
   if (b instanceof Tensor) return { values: Float64Array.from((await b.data()) as ArrayLike<number>), shape: b.shape.slice() as number[] }
   if (ArrayBuffer.isView(b)) return { values: Float64Array.from(b as unknown as ArrayLike<number>), shape: [(b as unknown as ArrayLike<number>).length] }
   if (Array.isArray(b) || typeof b === 'number') {
-    const t = tensor(b as NestedArray, { dtype: 'float64' })
-    return { values: Float64Array.from(t.dataSync() as ArrayLike<number>), shape: t.shape.slice() as number[] }
+    // Flattened on the host: no float64 tensor (WebGPU has none), no synchronous read.
+    const h = toHostArray(b, what)
+    if (h.isString) throw new InvalidArgumentError(`${what} expects numbers. Received: ${fmt(b)}`)
+    return { values: Float64Array.from(h.values as number[]), shape: h.shape }
   }
   throw new InvalidArgumentError(`${what} expects tensors or nested arrays of numbers. Received: ${fmt(b)}`)
 }
