@@ -2,7 +2,8 @@
  * @file `Sum` over leading axes (a bias gradient: NHWC → C) as one WGSL program on software adapters.
  * tfjs-webgpu's Sum moves the reduced axes last with a transpose (a full copy of the activation) before
  * reducing; here each invocation sums one kept column straight from the buffer, in blocks of rows (the
- * block sums are added to the total, which keeps the rounding error near a pairwise sum's).
+ * block sums are added to the total, which keeps the rounding error near a pairwise sum's). The sizes are
+ * uniforms and the operand is viewed as 2-d, so one shader serves every sum (one compile in a first step).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { KernelFn, Program, RunsPrograms } from './kernels.js'
@@ -13,21 +14,21 @@ const BLOCK = 256
 const MAX_COLUMNS = 4096
 /** Most rows one invocation sums serially (longer columns go to tfjs's parallel reduction). */
 const MAX_ROWS = 1 << 22
-/** Fewest elements for which skipping tfjs's transpose copy pays (an MLP's bias gradient stays on tfjs's). */
-const MIN_ELEMENTS = 1 << 18
+/** Fewest elements for which skipping tfjs's transpose copy pays (below it, its two small dispatches cost little). */
+const MIN_ELEMENTS = 1 << 10
 
-/** WGSL body: `out[j] = Σ_i X[i · cols + j]` for `rows × cols` in `X`. */
-export function columnSumWgsl(rows: number, cols: number): string {
+/** WGSL body: `out[j] = Σ_i X[i · cols + j]` for `uniforms.rows × uniforms.cols` in `X`. */
+export function columnSumWgsl(): string {
   return `
       fn main(index : i32) {
-        if (index >= ${cols}) { return; }
-        // NOTE: a static use keeps the uniform buffer in the auto layout (tfjs always binds it).
-        _ = uniforms.unused;
+        let rows = uniforms.rows;
+        let cols = uniforms.cols;
+        if (index >= cols) { return; }
         var total = 0.0;
-        for (var r0 = 0; r0 < ${rows}; r0 += ${BLOCK}) {
+        for (var r0 = 0; r0 < rows; r0 += ${BLOCK}) {
           var block = 0.0;
-          let end = min(r0 + ${BLOCK}, ${rows});
-          for (var r = r0; r < end; r++) { block = block + X[r * ${cols} + index]; }
+          let end = min(r0 + ${BLOCK}, rows);
+          for (var r = r0; r < end; r++) { block = block + X[r * cols + index]; }
           total = total + block;
         }
         setOutputAtIndex(index, total);
@@ -36,9 +37,10 @@ export function columnSumWgsl(rows: number, cols: number): string {
 
 /**
  * tfjs's `Sum` with the leading-axes float32 case (`axis` = 0..k−1, at most `MAX_COLUMNS` kept elements and
- * `MAX_ROWS` summed ones, `MIN_ELEMENTS` in all) on the column program, `fallback` (tfjs's kernel) otherwise.
+ * `MAX_ROWS` summed ones, `MIN_ELEMENTS` in all) on the column program, `fallback` (tfjs's kernel) otherwise;
+ * `reshape` is tfjs's (a view).
  */
-export function columnSum(flat: (shape: number[], key: string, code: string) => Program, fallback: KernelFn): KernelFn {
+export function columnSum(flat: (shape: number[], key: string, code: string) => Program, fallback: KernelFn, reshape: KernelFn): KernelFn {
   return (args) => {
     const { inputs, backend, attrs } = args
     const x = inputs['x'] as TensorInfo
@@ -51,9 +53,13 @@ export function columnSum(flat: (shape: number[], key: string, code: string) => 
     const kept = x.shape.slice(axes.length)
     const cols = kept.reduce((a, b) => a * b, 1)
     if (cols > MAX_COLUMNS || cols === 0 || rows < 2 || rows > MAX_ROWS || rows * cols < MIN_ELEMENTS) return fallback(args)
-    const program = flat([cols], `kx_colsum_${rows}_${cols}`, columnSumWgsl(rows, cols))
-    const outputShape = attrs['keepDims'] ? [...axes.map(() => 1), ...kept] : kept
-    Object.assign(program, { variableNames: ['X'], outputShape, size: false, uniforms: 'unused : f32,' })
-    return (backend as RunsPrograms).runWebGPUProgram(program, [x], 'float32', [{ type: 'float32', data: [0] }])
+    const program = flat([cols], 'kx_colsum', columnSumWgsl())
+    Object.assign(program, { variableNames: ['X'], outputShape: [cols], size: false, uniforms: 'rows : i32, cols : i32,' })
+    const x2 = reshape({ inputs: { x }, backend, attrs: { shape: [rows, cols] } })
+    const sums = (backend as RunsPrograms).runWebGPUProgram(program, [x2], 'float32', [{ type: 'int32', data: [rows] }, { type: 'int32', data: [cols] }])
+    backend.disposeData(x2.dataId)
+    const out = reshape({ inputs: { x: sums }, backend, attrs: { shape: attrs['keepDims'] ? [...axes.map(() => 1), ...kept] : kept } })
+    backend.disposeData(sums.dataId)
+    return out
   }
 }

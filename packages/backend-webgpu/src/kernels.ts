@@ -8,11 +8,12 @@ import type { webgpu_util as WebGPUUtil } from '@tensorflow/tfjs-backend-webgpu'
 import { KX_RANDOM_UNIFORM, KX_THREEFRY_PAIRS, THREEFRY_PAIRS_WGSL, THREEFRY_UNIFORM_NARROW_WGSL, THREEFRY_UNIFORM_WGSL } from './random.js'
 import { ERF_INV_WGSL, KX_ERF_INV } from './special.js'
 import { KX_LAYER_NORM, layerNormWgsl } from './fused.js'
-import { ADAM_ELEMENTS, ADAM_PARTS, KX_ADAM_UPDATE, adamPartWgsl } from './optimizer.js'
+import { ADAM_ELEMENTS, ADAM_PARTS, KX_ADAM_STEP, KX_ADAM_UPDATE, adamPartWgsl, adamStepKernel } from './optimizer.js'
 import { directConv2D } from './conv.js'
 import { KX_MAX_POOL_GRAD, maxPoolGradKernel } from './pool.js'
 import { columnSum } from './columnSum.js'
 import { tiledMatMul } from './matmulChoice.js'
+import { directMatMul } from './matmul.js'
 import { INT_SCAN_UNIFORMS, intScanLayout, intScanWgsl } from './scan.js'
 import { selectAnyRank, tileAnyRank } from './where.js'
 import { KX_SORT, sortKernel } from './sort.js'
@@ -251,13 +252,13 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter
   registered = true
   const fixed = fixes(util)
   if (softwareAdapter) {
-    for (const name of ['Conv2D', 'FusedConv2D']) fixed[name] = directConv2D(util, flatProgram, original(name))
+    for (const name of ['Conv2D', 'FusedConv2D']) fixed[name] = directConv2D(util, flatProgram, original(name), original('Reshape'))
   }
   const flat = (shape: number[], key: string, code: string): Program => flatProgram(util, shape, key, code)
   if (softwareAdapter) {
     registerKernel({ kernelName: KX_MAX_POOL_GRAD, backendName: KX_WEBGPU, kernelFunc: maxPoolGradKernel(flat) as never })
-    fixed['Sum'] = columnSum(flat, original('Sum'))
-    for (const name of ['BatchMatMul', '_FusedMatMul']) fixed[name] = tiledMatMul(fixed[name] ?? original(name))
+    fixed['Sum'] = columnSum(flat, original('Sum'), original('Reshape'))
+    for (const name of ['BatchMatMul', '_FusedMatMul']) fixed[name] = directMatMul(flat, tiledMatMul(fixed[name] ?? original(name)), original('Reshape'))
   }
   for (const name of INT_MOVEMENT_KERNELS) fixed[name] = exactIntMovement(name, fixed[name] ?? original(name), flat)
   const broadcast = { tile: fixed['Tile']!, reshape: original('Reshape') }
@@ -303,6 +304,7 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter
     return (backend as RunsPrograms).runWebGPUProgram(program, xs, 'float32', [{ type: 'int32', data: [n] }, { type: 'float32', data: [attrs['c'] as number] }])
   }
   registerKernel({ kernelName: KX_ADAM_UPDATE, backendName: KX_WEBGPU, kernelFunc: adamUpdate as never })
+  registerKernel({ kernelName: KX_ADAM_STEP, backendName: KX_WEBGPU, kernelFunc: adamStepKernel(adamUpdate) as never })
   registerKernel({ kernelName: KX_LAYER_NORM, backendName: KX_WEBGPU, kernelFunc: layerNorm as never })
   registerKernel({ kernelName: KX_RANDOM_UNIFORM, backendName: KX_WEBGPU, kernelFunc: randomUniform as never })
   registerKernel({ kernelName: KX_THREEFRY_PAIRS, backendName: KX_WEBGPU, kernelFunc: threefryPairs as never })

@@ -6,7 +6,8 @@
  * 64×1600 · 1600×128: ~4× on lavapipe; with an outer dim of 10, an MLP's last layer, they are slower).
  * The choice is tfjs's `thresholdToIncreaseWorkgroups` on its backend instance, set to 0 for the duration
  * of a kx kernel call (tfjs-layers on the same instance keeps tfjs's choice); its other small-output
- * programs (reduce for ≤ 128 outputs, split-K for long inner dims) are kept.
+ * programs (reduce for ≤ 128 outputs, split-K for long inner dims) are kept. Behind the direct matmul
+ * (matmul.ts), this choice serves only the products it declines (≤ 128 outputs, prelu, broadcast batches).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { KernelFn } from './kernels.js'

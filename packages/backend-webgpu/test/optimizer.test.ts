@@ -92,7 +92,15 @@ describe.runIf(webgpuAvailable('backend-webgpu optimizer'))('fused optimizer upd
       for (const v of [...vars, ...opt.variables]) v.dispose()
       return out
     })
+    await run(b) // makes the optimizers' kept scalar constants
+    const live = b.numDataIds()
     const [got, want] = [await run(b), await run(reference)]
+    // Every buffer the steps made (the one-dispatch step's three outputs included) was released.
+    expect(b.numDataIds()).toBe(live)
     got.forEach((g, k) => g.forEach((v, i) => expect(Math.abs(v - want[k]![i]!), `var ${k} [${i}]: got ${v}, want ${want[k]![i]}`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[k]![i]!)))))
+    // The steps ran as one dispatch per variable (src/optimizer.ts's `KxAdamStep`), not the three-part programs.
+    const keys = Object.keys((b.tfBackend as unknown as { pipelineCache: Record<string, unknown> }).pipelineCache)
+    expect(keys).toContain('kx_adam_step')
+    expect(keys.filter((k) => k.startsWith('kx_adam_m'))).toEqual([])
   }, GPU_TIMEOUT)
 })

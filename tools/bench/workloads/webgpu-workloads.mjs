@@ -191,6 +191,44 @@ function cnnInfer(batch) {
 }
 
 /**
+ * KX_BENCH_TRACE=1 (first-step child only): submits after every program run and times each run with its
+ * submit. On Dawn + lavapipe a new pipeline's first submit blocks while its shader compiles, so a program's
+ * first run against its later ones says what compiling it cost. Returns a function printing the programs by
+ * first-run time (the shader key, cut) and the totals.
+ */
+function traceDispatches(backend) {
+  const tb = backend.tfBackend
+  const run = tb.runWebGPUProgram.bind(tb)
+  const byKey = new Map()
+  let runs = 0
+  let total = 0
+  tb.runWebGPUProgram = (program, ...rest) => {
+    const t = performance.now()
+    const out = run(program, ...rest)
+    tb.ensureCommandEncoderReady()
+    tb.endComputePassEncoder()
+    tb.submitQueue()
+    const ms = performance.now() - t
+    const key = program.shaderKey.slice(0, 110)
+    const e = byKey.get(key)
+    if (e) e.later.push(ms)
+    else byKey.set(key, { first: ms, later: [] })
+    runs++
+    total += ms
+    return out
+  }
+  return async () => {
+    await backend.device.queue.onSubmittedWorkDone()
+    const firsts = [...byKey.values()].reduce((a, e) => a + e.first, 0)
+    console.log(`TRACE ${runs} program runs, ${byKey.size} programs: ${total.toFixed(0)} ms in runs + submits, ${firsts.toFixed(0)} ms of it in first runs`)
+    const mean = (xs) => (xs.length ? (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1) : '-')
+    for (const [key, e] of [...byKey].sort((a, b) => b[1].first - a[1].first).slice(0, 40)) {
+      console.log(`TRACE first ${e.first.toFixed(0).padStart(6)} ms, later ${mean(e.later).padStart(6)} ms ×${e.later.length}  ${key}`)
+    }
+  }
+}
+
+/**
  * Runs the selected workloads (`--filter`, `--rounds`, `--sample`); `--first-step <kx|tfjs> <train|predict>`
  * is the child-process entry of the first-step rows (prints `FIRST_STEP_MS <ms>`). `bundle` is this module's
  * bundled file, which the first-step children load.
@@ -206,7 +244,9 @@ export async function main(argv, { bundle } = {}) {
   registerBackend('webgpu', () => kx, { priority: 1000 })
   await setBackend('webgpu')
   if (arg('first-step')) {
+    const trace = process.env.KX_BENCH_TRACE ? traceDispatches(kx) : undefined
     const ms = await firstStep(arg('first-step'), argv[argv.indexOf('--first-step') + 2])
+    if (trace) await trace()
     console.log(`FIRST_STEP_MS ${ms} PIPELINES ${Object.keys(kx.tfBackend.pipelineCache).length}`)
     // KX_BENCH_PIPELINES=1: list the compiled pipelines' cache keys (which programs a first step needs).
     if (process.env.KX_BENCH_PIPELINES) for (const k of Object.keys(kx.tfBackend.pipelineCache)) console.log(`PIPELINE ${k}`)

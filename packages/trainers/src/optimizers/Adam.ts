@@ -1,5 +1,5 @@
 /** @file Adam and AdamW (Keras `keras.optimizers.Adam` / `AdamW`), with the AMSGrad variant. */
-import { InvalidArgumentError, bindFused, lax, type Tensor, type Variable } from '@kx/core'
+import { InvalidArgumentError, bindFused, full, lax, type Tensor, type Variable } from '@kx/core'
 import { Optimizer, type OptimizerArgs } from './Optimizer.js'
 import { cast, square } from '@kx/ops-numpy'
 import { addS, constant, like, mulS, rsubS } from './math.js'
@@ -56,6 +56,18 @@ export class Adam extends Optimizer {
     const v = this._velocities[i]!
     // alpha = lr · sqrt(1 - β2^t) / (1 - β1^t), one scalar per step and dtype
     const alpha = this.perStep(`adam_alpha|${dtype}`, () => {
+      const step = dtype === 'float32' ? this.hostLocalStep() : null
+      if (step !== null) {
+        // Eager float32 steps with a known count: the step-only factors on the host, each rounded to float32
+        // after each operation as the reference backend's kernels do (the traced path's bits), then the
+        // device path's multiply and divide: two scalar kernels per step instead of a dozen.
+        const f = Math.fround
+        const t = f(step)
+        const sqrtTerm = f(Math.sqrt(f(1 - f(Math.pow(f(this.beta2), t)))))
+        const denominator = f(1 - f(Math.pow(f(this.beta1), t)))
+        const be = learningRate.backend
+        return lax.div(lax.mul(cast(learningRate, dtype), full([], sqrtTerm, dtype, be)), full([], denominator, dtype, be))
+      }
       const t = this.localStep(dtype)
       const b1p = lax.pow(constant(this.beta1, dtype, t), t)
       const b2p = lax.pow(constant(this.beta2, dtype, t), t)

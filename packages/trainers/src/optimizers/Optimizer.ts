@@ -114,6 +114,11 @@ export abstract class Optimizer {
   private _excludePattern: RegExp | null = null
   /** Scalars computed once per `apply` (learning rate, bias corrections, ...). */
   private _stepCache: Map<string, Tensor> | null = null
+  /**
+   * `iterations` as a host number, valid while the variable still holds `tensor` (the value this optimizer
+   * last wrote eagerly): any other write (`assign`, loading weights, a traced step) invalidates it.
+   */
+  private _hostIterations: { readonly value: number; readonly tensor: Tensor } | null = null
 
   constructor(args: OptimizerArgs & { readonly learningRate: LearningRate }) {
     this.name = args.name ?? uniqueName(toSnakeCase(new.target.className ?? new.target.name))
@@ -142,6 +147,7 @@ export abstract class Optimizer {
       throw new InvalidArgumentError(`Only one of \`clipnorm\`, \`clipvalue\` and \`global_clipnorm\` can be set. Received: clipnorm=${fmt(this.clipnorm)}, clipvalue=${fmt(this.clipvalue)}, global_clipnorm=${fmt(this.globalClipnorm)}`)
     }
     this._iterations = this.addVariable([], { name: 'iteration', dtype: 'int32', initializer: 0 })
+    this._hostIterations = { value: 0, tensor: this._iterations.rawValue }
     const lr = args.learningRate
     if (lr instanceof LearningRateSchedule || typeof lr === 'function') {
       this._learningRate = lr
@@ -265,6 +271,16 @@ export abstract class Optimizer {
     return this.perStep(`local_step${offset}|${dtype}`, () => cast(lax.add(this.stepIterations(), constant(offset, 'int32', this._iterations.rawValue)), dtype))
   }
 
+  /**
+   * `iterations + offset` as a host number where it is known without a read: eager steps (not traced), no
+   * gradient accumulation, `iterations` last written by this optimizer's own steps. Null otherwise.
+   */
+  protected hostLocalStep(offset = 1): number | null {
+    const h = this._hostIterations
+    const it = currentValue(this._iterations)
+    return h && it === h.tensor && !it.isSymbolic && !this.gradientAccumulationSteps ? h.value + offset : null
+  }
+
   /** Memoizes a scalar within the current `apply` call (outside one, computes it every time). */
   protected perStep(key: string, make: () => Tensor): Tensor {
     const cache = this._stepCache
@@ -337,7 +353,10 @@ export abstract class Optimizer {
         for (const x of v) if (x.constraint) writeValue(x, x.constraint(currentValue(x)))
       }
       const it = currentValue(this._iterations)
+      const known = this.hostLocalStep(0)
       writeValue(this._iterations, lax.add(it, constant(1, it.dtype, it)))
+      const next = currentValue(this._iterations)
+      this._hostIterations = known === null || next.isSymbolic ? null : { value: known + 1, tensor: next }
     } finally {
       this._stepCache = outerCache
     }

@@ -380,7 +380,7 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends BaseImagePrepr
       hist = add(clipped, divide(sum(subtract(hist, clipped), { axis: -1, keepdims: true }), 256))
     }
     // One row per tile LUT (WebGPU's scans stop at rank 4); the same sums in the same order.
-    const cdf = reshape(cumsum(reshape(hist, [-1, 256]), { axis: -1 }), hist.shape as number[])
+    const cdf = reshape(cumsum(reshape(hist, [-1, 256]), { axis: -1 }), [-1, gh, gw, C!, 256])
     const cmin = min(cdf, { axis: -1, keepdims: true })
     const den = subtract(area, cmin)
     const lut = clip(divide(multiply(subtract(cdf, cmin), 255), where(equal(den, 0), 1, den)), 0, 255)
