@@ -252,7 +252,7 @@ export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter
   registered = true
   const fixed = fixes(util)
   if (softwareAdapter) {
-    for (const name of ['Conv2D', 'FusedConv2D']) fixed[name] = directConv2D(util, flatProgram, original(name), original('Reshape'))
+    for (const name of ['Conv2D', 'FusedConv2D']) fixed[name] = directConv2D(util, flatProgram, original(name))
   }
   const flat = (shape: number[], key: string, code: string): Program => flatProgram(util, shape, key, code)
   if (softwareAdapter) {

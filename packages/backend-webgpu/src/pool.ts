@@ -3,8 +3,7 @@
  * backend-tfjs maps it onto tfjs's MaxPool (again, for the `output` input) + MaxPoolGrad, which on
  * tfjs-webgpu is a positions pass and a scatter pass: three dispatches over the pooled activation. Here
  * each invocation owns one input element and gathers the source values of the windows whose first
- * maximum it is (recomputing those windows' maxima), which is cheap for small windows (2×2: 4 reads). The
- * geometry is passed as uniforms, so one shader serves every pooling layer (one compile in a first step).
+ * maximum it is (recomputing those windows' maxima), which is cheap for small windows (2×2: 4 reads).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import { TFJS_PRIM_RULES, type TfjsRule } from '@kx/backend-tfjs'
@@ -13,14 +12,11 @@ import type { KernelFn, Program, RunsPrograms } from './kernels.js'
 /** kx's own tfjs kernel (under `kx-webgpu`): max-pool gradient, inputs `{ dy, x }` (NHWC), attrs of `PoolSizes`. */
 export const KX_MAX_POOL_GRAD = 'KxMaxPoolGrad'
 
-/** Window geometry (the shader's uniforms, in this order). */
+/** Window geometry compiled into the shader. */
 export interface PoolSizes {
   readonly h: number; readonly w: number; readonly c: number; readonly oh: number; readonly ow: number
   readonly kh: number; readonly kw: number; readonly sh: number; readonly sw: number; readonly pt: number; readonly pl: number
 }
-
-const POOL_FIELDS = ['h', 'w', 'c', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'pt', 'pl'] as const
-const POOL_UNIFORMS = `total : i32, ${POOL_FIELDS.map((k) => `${k} : i32,`).join(' ')}`
 
 /** Reads per input element above which the gather costs more than tfjs's passes. */
 const MAX_READS = 64
@@ -29,39 +25,41 @@ const MAX_READS = 64
  * WGSL body: `dx[n, ih, iw, c] = Σ dy[n, oh, ow, c]` over the windows `(oh, ow)` containing `(ih, iw)` whose
  * first maximum (row-major over the window, padding excluded, as the reference) is at `(ih, iw)`.
  */
-export function maxPoolGradWgsl(): string {
+export function maxPoolGradWgsl(p: PoolSizes, total: number): string {
   return `
       fn main(index : i32) {
-        if (index >= uniforms.total) { return; }
-        let c = index % uniforms.c;
-        var t = index / uniforms.c;
-        let iw = t % uniforms.w;
-        t = t / uniforms.w;
-        let ih = t % uniforms.h;
-        let n = t / uniforms.h;
+        if (index >= ${total}) { return; }
+        // NOTE: a static use keeps the uniform buffer in the auto layout (tfjs always binds it).
+        _ = uniforms.unused;
+        let c = index % ${p.c};
+        var t = index / ${p.c};
+        let iw = t % ${p.w};
+        t = t / ${p.w};
+        let ih = t % ${p.h};
+        let n = t / ${p.h};
         var acc = 0.0;
-        for (var ki = 0; ki < uniforms.kh; ki++) {
-          let hs = ih + uniforms.pt - ki;
-          if (hs < 0 || hs % uniforms.sh != 0 || hs / uniforms.sh >= uniforms.oh) { continue; }
-          let oh = hs / uniforms.sh;
-          for (var kj = 0; kj < uniforms.kw; kj++) {
-            let ws = iw + uniforms.pl - kj;
-            if (ws < 0 || ws % uniforms.sw != 0 || ws / uniforms.sw >= uniforms.ow) { continue; }
-            let ow = ws / uniforms.sw;
+        for (var ki = 0; ki < ${p.kh}; ki++) {
+          let hs = ih + ${p.pt} - ki;
+          if (hs < 0 || hs % ${p.sh} != 0 || hs / ${p.sh} >= ${p.oh}) { continue; }
+          let oh = hs / ${p.sh};
+          for (var kj = 0; kj < ${p.kw}; kj++) {
+            let ws = iw + ${p.pl} - kj;
+            if (ws < 0 || ws % ${p.sw} != 0 || ws / ${p.sw} >= ${p.ow}) { continue; }
+            let ow = ws / ${p.sw};
             // The window's first maximum: strictly greater replaces, so ties keep the earliest offset.
             var best = 0.0;
             var at = -1;
-            for (var a = 0; a < uniforms.kh; a++) {
-              let y = oh * uniforms.sh - uniforms.pt + a;
-              if (y < 0 || y >= uniforms.h) { continue; }
-              for (var b = 0; b < uniforms.kw; b++) {
-                let x = ow * uniforms.sw - uniforms.pl + b;
-                if (x < 0 || x >= uniforms.w) { continue; }
-                let v = X[((n * uniforms.h + y) * uniforms.w + x) * uniforms.c + c];
-                if (at < 0 || v > best) { best = v; at = y * uniforms.w + x; }
+            for (var a = 0; a < ${p.kh}; a++) {
+              let y = oh * ${p.sh} - ${p.pt} + a;
+              if (y < 0 || y >= ${p.h}) { continue; }
+              for (var b = 0; b < ${p.kw}; b++) {
+                let x = ow * ${p.sw} - ${p.pl} + b;
+                if (x < 0 || x >= ${p.w}) { continue; }
+                let v = X[((n * ${p.h} + y) * ${p.w} + x) * ${p.c} + c];
+                if (at < 0 || v > best) { best = v; at = y * ${p.w} + x; }
               }
             }
-            if (at == ih * uniforms.w + iw) { acc = acc + DY[((n * uniforms.oh + oh) * uniforms.ow + ow) * uniforms.c + c]; }
+            if (at == ih * ${p.w} + iw) { acc = acc + DY[((n * ${p.oh} + oh) * ${p.ow} + ow) * ${p.c} + c]; }
           }
         }
         setOutputAtIndex(index, acc);
@@ -74,10 +72,9 @@ export function maxPoolGradKernel(flat: (shape: number[], key: string, code: str
     const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo }
     const p = attrs as unknown as PoolSizes
     const total = x.shape.reduce((a, b) => a * b, 1)
-    const program = flat([total], 'kx_maxpool_grad', maxPoolGradWgsl())
-    Object.assign(program, { variableNames: ['DY', 'X'], outputShape: x.shape.slice(), size: false, uniforms: POOL_UNIFORMS })
-    const values = [total, ...POOL_FIELDS.map((k) => p[k])]
-    return (backend as RunsPrograms).runWebGPUProgram(program, [dy, x], 'float32', values.map((v) => ({ type: 'int32', data: [v] })))
+    const program = flat([total], `kx_maxpool_grad_${total}_${Object.values(p).join('_')}`, maxPoolGradWgsl(p, total))
+    Object.assign(program, { variableNames: ['DY', 'X'], outputShape: x.shape.slice(), size: false, uniforms: 'unused : f32,' })
+    return (backend as RunsPrograms).runWebGPUProgram(program, [dy, x], 'float32', [{ type: 'float32', data: [0] }])
   }
 }
 

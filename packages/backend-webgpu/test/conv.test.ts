@@ -43,7 +43,7 @@ describe.runIf(webgpuAvailable('backend-webgpu conv'))('direct conv2d on webgpu'
       expect(got.length).toBe(want.length)
       for (let j = 0; j < want.length; j++) expect(Math.abs(got[j]! - want[j]!), `case ${i} [${j}]: got ${got[j]}, want ${want[j]}`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[j]!)))
     }
-    // On a software adapter (lavapipe in CI) these small convolutions run kx's shader, one per (bias, activation) pair.
+    // On a software adapter (lavapipe in CI) these small convolutions run kx's shader.
     if (isSoftwareAdapter(b.features.adapterInfo)) expect(pipelines().filter((k) => k.startsWith('kx_conv2d_')).length).toBeGreaterThanOrEqual(cases.length)
   }, GPU_TIMEOUT)
 

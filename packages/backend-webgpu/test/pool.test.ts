@@ -44,8 +44,8 @@ describe.runIf(webgpuAvailable('backend-webgpu pool'))('max-pool gradient on web
       expect(got.length).toBe(want.length)
       for (let j = 0; j < want.length; j++) expect(Math.abs(got[j]! - want[j]!), `case ${i} [${j}]: got ${got[j]}, want ${want[j]}`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(want[j]!)))
     }
-    // On a software adapter (lavapipe in CI) kx's one shader (geometry in uniforms) ran for every geometry but
-    // case 3's (3×3 stride-1 windows, 81 reads per element, stay on backend-tfjs's rule).
-    if (isSoftwareAdapter(b.features.adapterInfo)) expect(pipelines().filter((k) => k.startsWith('kx_maxpool_grad')).length).toBe(1)
+    // On a software adapter (lavapipe in CI) kx's shader ran for three geometries (cases 0 and 1 share one;
+    // case 3's 3×3 stride-1 windows, 81 reads per element, stay on backend-tfjs's rule).
+    if (isSoftwareAdapter(b.features.adapterInfo)) expect(pipelines().filter((k) => k.startsWith('kx_maxpool_grad_')).length).toBeGreaterThanOrEqual(3)
   }, GPU_TIMEOUT)
 })
