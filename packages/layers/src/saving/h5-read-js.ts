@@ -10,6 +10,7 @@
 import { FileFormatError, fmt, type DType, type TypedArray } from '@kx/core'
 import { checkedSize, decodeStored, type StoredType } from './hostData.js'
 import type { H5Reader } from './h5.js'
+import { EntryH5Reader, type H5Entry } from './h5-entries.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let loading: Promise<any> | undefined
@@ -33,15 +34,10 @@ const UNDEFINED_ADDRESS = 0xffffffffffffffffn
 /** Thrown inside the walk: the file needs the h5wasm reader (the message is for debugging). */
 class Unsupported extends Error {}
 
-interface Entry {
-  readonly kind: 'group' | 'dataset'
-  readonly keys: readonly string[]
-  readonly attrs: ReadonlyMap<string, unknown>
-  /** Datasets: shape, element type, and where the raw bytes lie. */
-  readonly shape?: number[]
-  readonly type?: StoredType
-  readonly offset?: number
-}
+type Entry = H5Entry
+
+/** A file the jsfive reader walked. */
+class JsH5Reader extends EntryH5Reader {}
 
 /** `<f4`, `>i8`, `|u1`… (jsfive's dtype strings) → the stored type; anything else is unsupported. */
 function storedTypeOf(dtype: unknown): StoredType {
@@ -273,67 +269,4 @@ function guardJsfive(buffer: ArrayBuffer): void {
   guarded = true
 }
 
-function normalize(path: string, label: string): string {
-  const parts = path.split('/').filter((p) => p !== '')
-  for (const p of parts) {
-    if (p === '.' || p === '..') throw new FileFormatError(`${label}: invalid HDF5 path ${fmt(path)}.`)
-  }
-  return `/${parts.join('/')}`
-}
 
-/** A read-only HDF5 file held in memory, read by jsfive (the same interface as the h5wasm reader). */
-class JsH5Reader implements H5Reader {
-  readonly label: string
-  readonly byteLength: number
-  private closed = false
-  private readonly bytes: Uint8Array
-  private readonly entries: Map<string, Entry>
-
-  constructor(bytes: Uint8Array, entries: Map<string, Entry>, label: string) {
-    this.bytes = bytes
-    this.entries = entries
-    this.label = label
-    this.byteLength = bytes.byteLength
-  }
-
-  private entry(path: string): Entry | undefined {
-    if (this.closed) throw new FileFormatError(`${this.label} is closed.`)
-    return this.entries.get(normalize(path, this.label))
-  }
-
-  kind(path: string): 'group' | 'dataset' | null { return this.entry(path)?.kind ?? null }
-  has(path: string): boolean { return this.kind(path) !== null }
-  isGroup(path: string): boolean { return this.kind(path) === 'group' }
-  isDataset(path: string): boolean { return this.kind(path) === 'dataset' }
-
-  keys(path: string): string[] {
-    const e = this.entry(path)
-    if (e?.kind !== 'group') throw new FileFormatError(`${this.label}: expected a group at ${fmt(path)}.`)
-    return e.keys.slice()
-  }
-
-  attrNames(path: string): string[] { return [...(this.entry(path)?.attrs.keys() ?? [])] }
-
-  attr(path: string, name: string): unknown {
-    const v = this.entry(path)?.attrs.get(name)
-    return Array.isArray(v) ? v.slice() : v
-  }
-
-  datasetInfo(path: string): { shape: number[]; type: StoredType } {
-    const e = this.entry(path)
-    if (e?.kind !== 'dataset') throw new FileFormatError(`${this.label}: expected a dataset at ${fmt(path)}.`)
-    return { shape: e.shape!.slice(), type: e.type! }
-  }
-
-  readDataset(path: string, dtype: DType): { data: TypedArray; shape: number[] } {
-    const { shape, type } = this.datasetInfo(path)
-    const where = `${this.label}:${normalize(path, this.label)}`
-    const count = checkedSize(shape, where)
-    const nbytes = count * type.size
-    const offset = this.entry(path)!.offset!
-    const raw = this.bytes.subarray(offset, offset + nbytes)
-    return { data: decodeStored(raw, type, count, dtype, where), shape }
-  }
-
-  close(): void { this.closed = true }
-}

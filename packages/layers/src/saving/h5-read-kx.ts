@@ -11,7 +11,7 @@
  */
 import { FileFormatError, fmt, type DType, type TypedArray } from '@kx/core'
 import { checkedSize, decodeStored, type StoredType } from './hostData.js'
-import type { H5Reader } from './h5.js'
+import { EntryH5Reader, TOO_LARGE, type H5Entry } from './h5-entries.js'
 import {
   Bytes, Corrupt, GlobalHeaps, UNDEF, Unsupported, readAttribute, readDatatype, readDataspace, readLink, readObjectHeader,
   readSuperblock, storedTypeOf, text, type Datatype, type Message, type RawAttribute,
@@ -34,19 +34,7 @@ const M = {
 /** Messages that change nothing this reader reports; any type not handled or listed here is `Unsupported`. */
 const IGNORED = new Set<number>([M.NIL, M.GROUP_INFO, M.COMMENT, M.MTIME_OLD, M.CONTINUATION, M.MTIME, M.BTREE_K, M.REFCOUNT])
 
-/** A bytes-too-large attribute: reading it raises the h5wasm reader's error. */
-const TOO_LARGE = Symbol('too large')
-
-interface Entry {
-  readonly kind: 'group' | 'dataset'
-  readonly keys: readonly string[]
-  readonly attrs: ReadonlyMap<string, unknown>
-  readonly shape?: number[]
-  readonly type?: StoredType
-  /** Where the raw data lies (`-1`: never written, zeros) and the bytes stored there. */
-  readonly offset?: number
-  readonly stored?: number
-}
+type Entry = H5Entry
 
 /** Walks the file once from its root group, building every entry. */
 class Walker {
@@ -295,6 +283,17 @@ function compareUtf8(a: string, b: string): number {
 }
 
 /**
+ * A file kx's own reader walked (its own class, so callers and tests can tell which reader of the chain took a file).
+ *
+ * @example
+ * ```ts
+ * const r = openKxH5(bytes, 'model.weights.h5') // undefined: use H5Reader.open's next reader
+ * if (r) console.log(r.keys('/'), r.readDataset('/layers/dense/vars/0', 'float32').shape)
+ * ```
+ */
+export class KxH5Reader extends EntryH5Reader {}
+
+/**
  * Opens HDF5 bytes with kx's own reader, or returns undefined when the file uses something it does not
  * decode exactly (see the file comment). The bytes are copied: later changes to `bytes` do not affect the
  * reader. A file that breaks the format raises a `FileFormatError` naming `label`.
@@ -320,81 +319,4 @@ export function openKxH5(bytes: Uint8Array, label: string): KxH5Reader | undefin
   return new KxH5Reader(b.u8, walker.entries, label)
 }
 
-function normalize(path: string, label: string): string {
-  const parts = path.split('/').filter((p) => p !== '')
-  for (const p of parts) {
-    if (p === '.' || p === '..') throw new FileFormatError(`${label}: invalid HDF5 path ${fmt(path)}.`)
-  }
-  return `/${parts.join('/')}`
-}
 
-/**
- * A read-only HDF5 file held in memory, read by kx's own reader (the same interface as the h5wasm reader).
- *
- * @example
- * ```ts
- * const r = openKxH5(bytes, 'model.weights.h5') // undefined: use H5Reader.open's next reader
- * if (r) console.log(r.keys('/'), r.readDataset('/layers/dense/vars/0', 'float32').shape)
- * ```
- */
-export class KxH5Reader implements H5Reader {
-  readonly label: string
-  readonly byteLength: number
-  private closed = false
-  private readonly bytes: Uint8Array
-  private readonly entries: Map<string, Entry>
-
-  constructor(bytes: Uint8Array, entries: Map<string, Entry>, label: string) {
-    this.bytes = bytes
-    this.entries = entries
-    this.label = label
-    this.byteLength = bytes.byteLength
-  }
-
-  private entry(path: string): Entry | undefined {
-    if (this.closed) throw new FileFormatError(`${this.label} is closed.`)
-    return this.entries.get(normalize(path, this.label))
-  }
-
-  kind(path: string): 'group' | 'dataset' | null { return this.entry(path)?.kind ?? null }
-  has(path: string): boolean { return this.kind(path) !== null }
-  isGroup(path: string): boolean { return this.kind(path) === 'group' }
-  isDataset(path: string): boolean { return this.kind(path) === 'dataset' }
-
-  keys(path: string): string[] {
-    const e = this.entry(path)
-    if (e?.kind !== 'group') throw new FileFormatError(`${this.label}: expected a group at ${fmt(path)}.`)
-    return e.keys.slice()
-  }
-
-  attrNames(path: string): string[] { return [...(this.entry(path)?.attrs.keys() ?? [])] }
-
-  attr(path: string, name: string): unknown {
-    const v = this.entry(path)?.attrs.get(name)
-    if (v === TOO_LARGE) throw new FileFormatError(`${this.label}: attribute ${fmt(name)} of ${fmt(path)} is too large.`)
-    return Array.isArray(v) ? v.slice() : v
-  }
-
-  datasetInfo(path: string): { shape: number[]; type: StoredType } {
-    const e = this.entry(path)
-    if (e?.kind !== 'dataset') throw new FileFormatError(`${this.label}: expected a dataset at ${fmt(path)}.`)
-    return { shape: e.shape!.slice(), type: e.type! }
-  }
-
-  readDataset(path: string, dtype: DType): { data: TypedArray; shape: number[] } {
-    const { shape, type } = this.datasetInfo(path)
-    const where = `${this.label}:${normalize(path, this.label)}`
-    const count = checkedSize(shape, where)
-    const nbytes = count * type.size
-    if (nbytes > MAX_DATASET_BYTES) throw new FileFormatError(`${where}: dataset of ${nbytes} bytes exceeds the ${MAX_DATASET_BYTES}-byte limit for one read.`)
-    const { offset, stored } = this.entry(path)!
-    if (offset! >= 0 && (stored! < nbytes || offset! + nbytes > this.byteLength)) {
-      throw new FileFormatError(`${where}: the stored data is truncated or corrupt (${nbytes} bytes needed, ${Math.min(stored!, this.byteLength - offset!)} stored). Re-save or re-download the file.`)
-    }
-    // NOTE: a dataset that was never written reads as zeros (h5py's default fill value; others were refused at open).
-    const raw = offset! < 0 ? new Uint8Array(nbytes) : this.bytes.subarray(offset!, offset! + nbytes)
-    return { data: decodeStored(raw, type, count, dtype, where), shape }
-  }
-
-  close(): void { this.closed = true }
-}
