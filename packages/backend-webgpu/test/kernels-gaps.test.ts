@@ -9,27 +9,19 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '@kx/backend-conformance'
 import { Tensor, createReferenceBackend, lax, type Backend, type DType } from '@kx/core'
 import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
+import { on, outputsOn, type Values } from './run-on.js'
 
-type Values = Float32Array | Int32Array | Uint8Array
 
 describe.runIf(webgpuAvailable('backend-webgpu kernel gaps'))('kx kernels for tfjs-webgpu gaps', () => {
   const b = gpu.backend!
   const reference = createReferenceBackend()
-  const on = (be: Backend, v: Values, shape: number[], dtype: DType): Tensor => new Tensor(shape, dtype, be, be.upload(v, shape, dtype))
 
   /**
    * Runs `f` on webgpu and on `reference` with the same inputs; expects identical outputs (NaN = NaN, −0 = 0),
    * or within `tol` (absolute + relative) when given.
    */
   async function same(inputs: [Values, number[], DType][], f: (...xs: Tensor[]) => Tensor | Tensor[], tol = 0): Promise<void> {
-    const run = async (be: Backend): Promise<number[][]> => {
-      const xs = inputs.map(([v, s, d]) => on(be, v, s, d))
-      const out = f(...xs)
-      const outs = Array.isArray(out) ? out : [out]
-      const vals = await Promise.all(outs.map(async (t) => Array.from((await t.data()) as ArrayLike<number>, Number)))
-      ;[...xs, ...outs].forEach((t) => t.dispose())
-      return vals
-    }
+    const run = (be: Backend): Promise<number[][]> => outputsOn(be, inputs, f)
     const [got, want] = [await run(b), await run(reference)]
     expect(got.length).toBe(want.length)
     got.forEach((g, o) => {

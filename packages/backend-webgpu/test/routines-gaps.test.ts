@@ -11,23 +11,14 @@ import { describe, expect, it } from 'vitest'
 import { seededRandom } from '@kx/backend-conformance'
 import { DTypeError, Tensor, createReferenceBackend, lax, type Backend, type DType } from '@kx/core'
 import { GPU_TIMEOUT, gpu, webgpuAvailable } from './gpu.js'
+import { on, outputsOn, type Values } from './run-on.js'
 
-type Values = Float32Array | Int32Array
 
 describe.runIf(webgpuAvailable('backend-webgpu routine gaps'))('kx programs for host-only primitives', () => {
   const b = gpu.backend!
   const reference = createReferenceBackend()
-  const on = (be: Backend, v: Values, shape: number[], dtype: DType): Tensor => new Tensor(shape, dtype, be, be.upload(v, shape, dtype))
 
-  /** Runs `f` on `be`; returns every output's values (inputs and outputs disposed). */
-  async function outputs(be: Backend, inputs: [Values, number[], DType][], f: (...xs: Tensor[]) => Tensor | Tensor[]): Promise<number[][]> {
-    const xs = inputs.map(([v, s, d]) => on(be, v, s, d))
-    const out = f(...xs)
-    const outs = Array.isArray(out) ? out : [out]
-    const vals = await Promise.all(outs.map(async (t) => Array.from((await t.data()) as ArrayLike<number>, Number)))
-    ;[...xs, ...outs].forEach((t) => t.dispose())
-    return vals
-  }
+  const outputs = outputsOn
 
   /** webgpu's outputs equal `reference`'s within `tol · (1 + |want|)` (exactly when 0; NaN = NaN). */
   async function same(inputs: [Values, number[], DType][], f: (...xs: Tensor[]) => Tensor | Tensor[], tol = 0): Promise<number[][]> {
