@@ -5,51 +5,13 @@
  * fallback. Then what it leaves to the next reader, and hostile files: typed errors, quickly.
  */
 import { describe, expect, it } from 'vitest'
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FileFormatError } from '@kx/core'
 import { KxH5Reader, openKxH5 } from '../src/saving/h5-read-kx.js'
 import { H5Reader, H5Writer, WasmH5Reader, loadH5 } from '../src/saving/h5.js'
 import { ZipReader } from '../src/saving/zip.js'
-
-const GOLDEN = join(__dirname, 'golden', 'saving')
-const DIRS = [GOLDEN, join(__dirname, '../../../../shared/fixtures/keras-models')]
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return []
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f)
-    return statSync(p).isDirectory() ? filesUnder(p) : /\.(h5|keras)$/.test(f) ? [p] : []
-  })
-}
-
-async function kerasH5Files(): Promise<{ name: string; bytes: Uint8Array }[]> {
-  const out: { name: string; bytes: Uint8Array }[] = []
-  for (const p of DIRS.flatMap(filesUnder)) {
-    const bytes = new Uint8Array(readFileSync(p))
-    if (p.endsWith('.h5')) out.push({ name: p, bytes })
-    else {
-      const zip = ZipReader.open(bytes, p)
-      if (zip.names().includes('model.weights.h5')) out.push({ name: `${p}:model.weights.h5`, bytes: await zip.read('model.weights.h5') })
-    }
-  }
-  return out
-}
-
-/** Everything a reader exposes, read through the shared interface; data as raw bits of the stored type. */
-function dump(r: H5Reader, path = '/', out: Record<string, unknown> = {}): Record<string, unknown> {
-  const attrs = Object.fromEntries(r.attrNames(path).sort().map((n) => [n, r.attr(path, n)]))
-  if (r.isGroup(path)) {
-    out[path] = { group: r.keys(path), attrs }
-    for (const k of r.keys(path)) dump(r, path === '/' ? `/${k}` : `${path}/${k}`, out)
-  } else {
-    const info = r.datasetInfo(path)
-    const dtype = info.type.kind === 'float' ? 'float64' : info.type.bfloat16 ? 'float32' : 'int32'
-    const data = [...r.readDataset(path, dtype).data].map((v) => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v))
-    out[path] = { info, attrs, data }
-  }
-  return out
-}
+import { SAVING_GOLDEN, dumpH5, kerasH5Files } from './h5-fixtures.js'
 
 /** An HDF5 file written by h5wasm (libhdf5) in memory. */
 async function h5wasmFile(build: (f: any) => void): Promise<Uint8Array> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -68,7 +30,7 @@ function outcome(bytes: Uint8Array, label: string): string {
   try {
     const r = openKxH5(bytes, label)
     if (!r) return 'fallback'
-    dump(r)
+    dumpH5(r)
     return 'ok'
   } catch (e) {
     if (!(e instanceof FileFormatError)) throw e
@@ -86,7 +48,7 @@ describe('kx HDF5 reader', () => {
       const kx = openKxH5(bytes, name)
       // Keras (h5py) files use only what kx's reader decodes: none may fall back.
       expect(kx, name).toBeInstanceOf(KxH5Reader)
-      expect(dump(kx!), name).toEqual(dump(wasm))
+      expect(dumpH5(kx!), name).toEqual(dumpH5(wasm))
       kx!.close()
       expect(() => kx!.keys('/')).toThrow(/closed/)
       wasm.close()
@@ -105,25 +67,25 @@ describe('kx HDF5 reader', () => {
     const finite = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity)
     for (const [name, expected] of Object.entries(golden.cases)) {
       const bytes = new Uint8Array(readFileSync(join(dir, `${name}.h5`)))
-      const wasm = dump(await WasmH5Reader.open(bytes, name))
+      const wasm = dumpH5(await WasmH5Reader.open(bytes, name))
       const kx = openKxH5(bytes, name)
       expect(kx ? 'kx' : 'fallback', name).toBe(expected)
       if (kx) {
-        expect(dump(kx), name).toEqual(wasm)
+        expect(dumpH5(kx), name).toEqual(wasm)
         // Data as h5py reads it (big-endian, float16, NaN, -0, unwritten data…).
         for (const [path, values] of Object.entries(golden.values[name]!)) {
           expect([...kx.readDataset(path, 'float64').data], `${name}:${path}`).toEqual(values.map(finite))
         }
       }
-      expect(dump(await H5Reader.open(bytes, name)), name).toEqual(wasm)
+      expect(dumpH5(await H5Reader.open(bytes, name)), name).toEqual(wasm)
     }
   })
 
   it('reads bfloat16 (Keras: 2-byte opaque + a dtype attribute), and the integer, scalar and empty datasets and attributes h5wasm writes, as h5wasm does', async () => {
     // Keras's bfloat16: a 2-byte opaque dataset with attrs["dtype"] == "bfloat16", in the dtypes fixture.
-    const zip = ZipReader.open(new Uint8Array(readFileSync(join(GOLDEN, 'dtypes.keras'))), 'dtypes.keras')
+    const zip = ZipReader.open(new Uint8Array(readFileSync(join(SAVING_GOLDEN, 'dtypes.keras'))), 'dtypes.keras')
     const kx = openKxH5(await zip.read('model.weights.h5'), 'dtypes')!
-    const types = [...new Set(Object.values(dump(kx)).map((v) => JSON.stringify((v as { info?: unknown }).info)))]
+    const types = [...new Set(Object.values(dumpH5(kx)).map((v) => JSON.stringify((v as { info?: unknown }).info)))]
     expect(types.some((t) => t?.includes('"bfloat16":true'))).toBe(true)
     const bytes = await h5wasmFile((f) => {
       f.create_dataset({ name: 'i8', data: new Int8Array([-3, 5]), shape: [2] })
@@ -138,9 +100,9 @@ describe('kx HDF5 reader', () => {
     })
     const r = openKxH5(bytes, 'h5wasm-written')
     expect(r).toBeInstanceOf(KxH5Reader)
-    expect(dump(r!)).toEqual(dump(await WasmH5Reader.open(bytes, 'h5wasm-written')))
+    expect(dumpH5(r!)).toEqual(dumpH5(await WasmH5Reader.open(bytes, 'h5wasm-written')))
     // Whichever reader the chain picks, the values are libhdf5's.
-    expect(dump(await H5Reader.open(bytes, 'chain'))).toEqual(dump(await WasmH5Reader.open(bytes, 'wasm')))
+    expect(dumpH5(await H5Reader.open(bytes, 'chain'))).toEqual(dumpH5(await WasmH5Reader.open(bytes, 'wasm')))
   })
 
   it('leaves links, chunked and compressed datasets to the next reader', async () => {
@@ -163,20 +125,20 @@ describe('kx HDF5 reader', () => {
     w.setAttr('layers', 'names', ['dense', 'dense_1'])
     w.setAttr('layers', 'none', [])
     const bytes = w.finish()
-    const wasm = dump(await WasmH5Reader.open(bytes, 'kx-written'))
-    expect(dump(await H5Reader.open(bytes, 'kx-written'))).toEqual(wasm)
+    const wasm = dumpH5(await WasmH5Reader.open(bytes, 'kx-written'))
+    expect(dumpH5(await H5Reader.open(bytes, 'kx-written'))).toEqual(wasm)
     // kx's files (superblock 2, version 2 object headers, link messages) are read by kx's reader too.
     const r = openKxH5(bytes, 'kx-written')
     expect(r).toBeInstanceOf(KxH5Reader)
-    expect(dump(r!)).toEqual(wasm)
+    expect(dumpH5(r!)).toEqual(wasm)
   })
 })
 
 describe('kx HDF5 reader: data never written, checksums', () => {
   it('a dataset whose data was never written reads as zeros, as libhdf5 reads it (default fill value)', async () => {
-    const bytes = new Uint8Array(readFileSync(join(GOLDEN, 'mlp_sequential.h5')))
+    const bytes = new Uint8Array(readFileSync(join(SAVING_GOLDEN, 'mlp_sequential.h5')))
     const r = openKxH5(bytes, 'mlp.h5')!
-    const [path, entry] = Object.entries(dump(r)).find(([, v]) => (v as { info?: unknown }).info)! as [string, { info: { shape: number[]; type: { size: number } } }]
+    const [path, entry] = Object.entries(dumpH5(r)).find(([, v]) => (v as { info?: unknown }).info)! as [string, { info: { shape: number[]; type: { size: number } } }]
     const nbytes = entry.info.shape.reduce((a, d) => a * d, 1) * entry.info.type.size
     // Its layout message (type 8, version 3, class 1: contiguous): address then size; the address becomes undefined.
     const dv = new DataView(bytes.buffer)
@@ -188,8 +150,8 @@ describe('kx HDF5 reader: data never written, checksums', () => {
       }
     }
     expect(patched).toBeGreaterThan(0)
-    const kx = dump(openKxH5(bytes, 'unwritten')!)
-    expect(kx).toEqual(dump(await WasmH5Reader.open(bytes, 'unwritten')))
+    const kx = dumpH5(openKxH5(bytes, 'unwritten')!)
+    expect(kx).toEqual(dumpH5(await WasmH5Reader.open(bytes, 'unwritten')))
     expect((kx[path] as { data: number[] }).data.every((v) => v === 0)).toBe(true)
   })
 
@@ -204,7 +166,7 @@ describe('kx HDF5 reader: data never written, checksums', () => {
       b[at] ^= 0x10
       expect(() => openKxH5(b, 'flipped.h5')).toThrow(/flipped\.h5 .*checksum/)
       // libhdf5 refuses it too, at open or when it reaches the object.
-      await expect(WasmH5Reader.open(b, 'flipped.h5').then((r) => dump(r))).rejects.toThrow(FileFormatError)
+      await expect(WasmH5Reader.open(b, 'flipped.h5').then((r) => dumpH5(r))).rejects.toThrow(FileFormatError)
     }
     // Random flips and cuts of a version 2 file: typed errors or reads, never a crash.
     let seed = 7
@@ -220,7 +182,7 @@ describe('kx HDF5 reader: data never written, checksums', () => {
 })
 
 describe('kx HDF5 reader on hostile files', () => {
-  const src = (): Uint8Array => new Uint8Array(readFileSync(join(GOLDEN, 'mlp_sequential.h5')))
+  const src = (): Uint8Array => new Uint8Array(readFileSync(join(SAVING_GOLDEN, 'mlp_sequential.h5')))
 
   it('names the file in a typed error for bytes that are not HDF5', () => {
     expect(() => openKxH5(new Uint8Array(100), 'zeros.h5')).toThrow(FileFormatError)
@@ -327,7 +289,7 @@ describe('kx HDF5 reader on hostile files', () => {
   })
 
   it('an attribute declaring 2^40 elements: a typed error when it is read, the rest of the file reads', () => {
-    const bytes = new Uint8Array(readFileSync(join(GOLDEN, '..', 'h5-read-kx', 'attrs.h5')))
+    const bytes = new Uint8Array(readFileSync(join(SAVING_GOLDEN, '..', 'h5-read-kx', 'attrs.h5')))
     const dv = new DataView(bytes.buffer)
     // The dataspace of attribute f32_2d: dims 2 and 3 (8-byte little-endian).
     let patched = 0
@@ -344,7 +306,7 @@ describe('kx HDF5 reader on hostile files', () => {
   it('a dataset shape of 2^40 elements or data past the end: a typed error at read, before any allocation', () => {
     const bytes = src()
     const r = openKxH5(bytes, 'mlp.h5')!
-    const first = Object.entries(dump(r)).find(([, v]) => ((v as { info?: { shape: number[] } }).info?.shape.length ?? 0) > 1)![0]
+    const first = Object.entries(dumpH5(r)).find(([, v]) => ((v as { info?: { shape: number[] } }).info?.shape.length ?? 0) > 1)![0]
     const { shape } = r.datasetInfo(first)
     // Patch the dataset's first dimension wherever its dataspace stores it (8-byte little-endian dims).
     const dv = new DataView(bytes.buffer)

@@ -5,52 +5,15 @@
  * cannot read exactly (kx's own files use h5wasm-specific layouts, links) must go to h5wasm.
  */
 import { describe, expect, it } from 'vitest'
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openJsH5 } from '../src/saving/h5-read-js.js'
 import { H5Reader, WasmH5Reader, loadH5 } from '../src/saving/h5.js'
-import { ZipReader } from '../src/saving/zip.js'
-
-const DIRS = [join(__dirname, 'golden', 'saving'), join(__dirname, '../../../../shared/fixtures/keras-models')]
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return []
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f)
-    return statSync(p).isDirectory() ? filesUnder(p) : /\.(h5|keras)$/.test(f) ? [p] : []
-  })
-}
-
-async function h5Files(): Promise<{ name: string; bytes: Uint8Array }[]> {
-  const out: { name: string; bytes: Uint8Array }[] = []
-  for (const p of DIRS.flatMap(filesUnder)) {
-    const bytes = new Uint8Array(readFileSync(p))
-    if (p.endsWith('.h5')) out.push({ name: p, bytes })
-    else {
-      const zip = ZipReader.open(bytes, p)
-      if (zip.names().includes('model.weights.h5')) out.push({ name: `${p}:model.weights.h5`, bytes: await zip.read('model.weights.h5') })
-    }
-  }
-  return out
-}
-
-/** Everything a reader exposes, read through the shared interface. */
-function dump(r: H5Reader, path = '/', out: Record<string, unknown> = {}): Record<string, unknown> {
-  const attrs = Object.fromEntries(r.attrNames(path).sort().map((n) => [n, r.attr(path, n)]))
-  if (r.isGroup(path)) {
-    out[path] = { group: r.keys(path), attrs }
-    for (const k of r.keys(path)) dump(r, path === '/' ? `/${k}` : `${path}/${k}`, out)
-  } else {
-    const info = r.datasetInfo(path)
-    const dtype = info.type.kind === 'float' ? 'float64' : info.type.bfloat16 ? 'float32' : 'int32'
-    out[path] = { info, attrs, data: [...r.readDataset(path, dtype).data].map((v) => (Number.isNaN(v) ? 'NaN' : v)) }
-  }
-  return out
-}
+import { dumpH5, kerasH5Files } from './h5-fixtures.js'
 
 describe('jsfive HDF5 reader', () => {
   it('reads every Keras-written file exactly as libhdf5 (h5wasm) does', async () => {
-    const files = await h5Files()
+    const files = await kerasH5Files()
     expect(files.length).toBeGreaterThan(40)
     let viaJs = 0
     for (const { name, bytes } of files) {
@@ -58,7 +21,7 @@ describe('jsfive HDF5 reader', () => {
       const js = await openJsH5(bytes, name)
       if (js) {
         viaJs++
-        expect(dump(js), name).toEqual(dump(wasm))
+        expect(dumpH5(js), name).toEqual(dumpH5(wasm))
         js.close()
         expect(() => js.keys('/')).toThrow(/closed/)
       }
@@ -119,7 +82,7 @@ describe('jsfive HDF5 reader', () => {
     // The untouched file still goes through jsfive and reads the same tree as through h5wasm.
     const js = await openJsH5(src, 'mlp_sequential.h5')
     const wasm = await WasmH5Reader.open(src, 'mlp_sequential.h5')
-    expect(js && dump(js)).toEqual(dump(wasm))
+    expect(js && dumpH5(js)).toEqual(dumpH5(wasm))
     js?.close()
     wasm.close()
   }, 30_000)
