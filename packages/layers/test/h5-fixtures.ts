@@ -1,7 +1,7 @@
 /** @file Test helpers of the HDF5 reader tests: every Keras-written HDF5 file, and a reader's whole content. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { H5Reader } from '../src/saving/h5.js'
+import { loadH5, type H5Reader } from '../src/saving/h5.js'
 import { ZipReader } from '../src/saving/zip.js'
 
 /** Keras-written golden files of the saving tests. */
@@ -43,4 +43,16 @@ export function dumpH5(r: H5Reader, path = '/', out: Record<string, unknown> = {
     out[path] = { info, attrs, data }
   }
   return out
+}
+
+/** An HDF5 file written by h5wasm (libhdf5) in memory: `build` gets h5wasm's `File`. */
+export async function h5wasmFile(build: (f: any) => void): Promise<Uint8Array> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const h5 = await loadH5()
+  const name = '/kx_test_case.h5'
+  const f = new h5.lib.File(name, 'w')
+  build(f)
+  f.close()
+  const bytes = h5.Module.FS.readFile(name) as Uint8Array
+  h5.Module.FS.unlink(name)
+  return bytes
 }

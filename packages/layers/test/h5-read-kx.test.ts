@@ -9,21 +9,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FileFormatError } from '@kx/core'
 import { KxH5Reader, openKxH5 } from '../src/saving/h5-read-kx.js'
-import { H5Reader, H5Writer, WasmH5Reader, loadH5 } from '../src/saving/h5.js'
+import { H5Reader, H5Writer, WasmH5Reader } from '../src/saving/h5.js'
 import { ZipReader } from '../src/saving/zip.js'
-import { SAVING_GOLDEN, dumpH5, kerasH5Files } from './h5-fixtures.js'
-
-/** An HDF5 file written by h5wasm (libhdf5) in memory. */
-async function h5wasmFile(build: (f: any) => void): Promise<Uint8Array> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const h5 = await loadH5()
-  const name = '/h5_read_kx_case.h5'
-  const f = new h5.lib.File(name, 'w')
-  build(f)
-  f.close()
-  const bytes = h5.Module.FS.readFile(name) as Uint8Array
-  h5.Module.FS.unlink(name)
-  return bytes
-}
+import { SAVING_GOLDEN, dumpH5, h5wasmFile, kerasH5Files } from './h5-fixtures.js'
 
 /** The outcome of opening and fully reading bytes through kx's reader: 'ok', 'fallback', or a typed error. */
 function outcome(bytes: Uint8Array, label: string): string {

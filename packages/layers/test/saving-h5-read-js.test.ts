@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openJsH5 } from '../src/saving/h5-read-js.js'
-import { H5Reader, WasmH5Reader, loadH5 } from '../src/saving/h5.js'
-import { dumpH5, kerasH5Files } from './h5-fixtures.js'
+import { H5Reader, WasmH5Reader } from '../src/saving/h5.js'
+import { dumpH5, h5wasmFile, kerasH5Files } from './h5-fixtures.js'
 
 describe('jsfive HDF5 reader', () => {
   it('reads every Keras-written file exactly as libhdf5 (h5wasm) does', async () => {
@@ -32,19 +32,10 @@ describe('jsfive HDF5 reader', () => {
   })
 
   it('leaves files with links, chunked or compressed datasets to h5wasm', async () => {
-    const h5 = await loadH5()
-    const make = (build: (f: any) => void): Uint8Array => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const name = '/h5_read_js_case.h5'
-      const f = new h5.lib.File(name, 'w')
-      build(f)
-      f.close()
-      const bytes = h5.Module.FS.readFile(name) as Uint8Array
-      h5.Module.FS.unlink(name)
-      return bytes
-    }
-    const plain = make((f) => f.create_dataset({ name: 'x', data: new Float32Array([1, 2, 3]), shape: [3] }))
-    const chunked = make((f) => f.create_dataset({ name: 'x', data: new Float32Array([1, 2, 3, 4]), shape: [4], chunks: [2], compression: 'gzip' }))
-    const soft = make((f) => { f.create_group('g'); f.get('g').create_soft_link('/elsewhere', 'vars') })
+    const make = h5wasmFile
+    const plain = await make((f) => f.create_dataset({ name: 'x', data: new Float32Array([1, 2, 3]), shape: [3] }))
+    const chunked = await make((f) => f.create_dataset({ name: 'x', data: new Float32Array([1, 2, 3, 4]), shape: [4], chunks: [2], compression: 'gzip' }))
+    const soft = await make((f) => { f.create_group('g'); f.get('g').create_soft_link('/elsewhere', 'vars') })
     const js = await openJsH5(plain, 'plain')
     // What h5wasm writes may or may not be jsfive-readable; when it is, it reads the same numbers.
     if (js) expect([...js.readDataset('x', 'float32').data]).toEqual([1, 2, 3])
