@@ -17,7 +17,7 @@ import { choleskyRule, luRule, triangularSolveRule } from './linalg.js'
 import { bitwiseReduceRule, bitwiseRule } from './bitwise.js'
 import { scanRule } from './scan.js'
 import { WEBGPU_FUSED_RULES } from './fused.js'
-import { isSoftwareAdapter } from './conv.js'
+import { isSoftwareAdapter } from './adapter.js'
 import { lazyBroadcasts } from './lazyBroadcast.js'
 import { selectAndScatterAddRule } from './pool.js'
 import { canonicalElementwise } from './compileShapes.js'
@@ -207,7 +207,8 @@ async function makeShared(o: WebGPUBackendOptions): Promise<Shared> {
   const { WebGPUBackend: TfWebGPUBackend, webgpu_util } = await loadTfjsWebGPU()
   const tfBackend = new TfWebGPUBackend(device, info as GPUAdapterInfo) as unknown as TfWebGPU
   const eng = tf.engine() as unknown as EngineInternals
-  registerKxWebGPUKernels(webgpu_util, isSoftwareAdapter(features.adapterInfo))
+  // NOTE: the software-adapter kernels load only on such adapters: a page on a hardware GPU never downloads them.
+  registerKxWebGPUKernels(webgpu_util, isSoftwareAdapter(features.adapterInfo) ? await import('./software.js') : undefined)
   registerIntRem(webgpu_util)
   registerNarrowFloat(webgpu_util)
   // Pin the instance in tfjs's registry so `tf.setBackend('webgpu')` and kx share one device and buffer pool.

@@ -10,20 +10,8 @@ import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { webgpu_util as WebGPUUtil } from '@tensorflow/tfjs-backend-webgpu'
 import type { KernelFn, Program, RunsPrograms } from './kernels.js'
 
-/** WGSL of the fused activations handled here (tfjs's names); others use tfjs's kernel. */
-export const ACTIVATIONS: Record<string, string> = {
-  linear: 'x',
-  relu: 'max(x, 0.0)',
-  relu6: 'clamp(x, 0.0, 6.0)',
-  leakyrelu: 'select(uniforms.alpha * x, x, x >= 0.0)',
-  sigmoid: '1.0 / (1.0 + exp(-x))',
-  elu: 'select(exp(x) - 1.0, x, x >= 0.0)',
-}
-
-/** Whether an adapter is a software (CPU) implementation, from its reported info. */
-export function isSoftwareAdapter(info: { readonly vendor?: string; readonly architecture?: string; readonly device?: string; readonly description?: string }): boolean {
-  return /llvmpipe|lavapipe|swiftshader|software/i.test([info.vendor, info.architecture, info.device, info.description].join(' '))
-}
+export { ACTIVATIONS, isSoftwareAdapter } from './adapter.js'
+import { ACTIVATIONS } from './adapter.js'
 
 /** Output pixels (along the width) each invocation computes. */
 const PIXELS = 4

@@ -9,11 +9,7 @@ import { KX_RANDOM_UNIFORM, KX_THREEFRY_PAIRS, THREEFRY_PAIRS_WGSL, THREEFRY_UNI
 import { ERF_INV_WGSL, KX_ERF_INV } from './special.js'
 import { KX_LAYER_NORM, layerNormWgsl } from './fused.js'
 import { ADAM_ELEMENTS, ADAM_PARTS, KX_ADAM_STEP, KX_ADAM_UPDATE, adamPartWgsl, adamStepKernel } from './optimizer.js'
-import { directConv2D } from './conv.js'
-import { KX_MAX_POOL_GRAD, maxPoolGradKernel } from './pool.js'
-import { columnSum } from './columnSum.js'
-import { tiledMatMul } from './matmulChoice.js'
-import { directMatMul } from './matmul.js'
+import type { installSoftwareKernels } from './software.js'
 import { INT_SCAN_UNIFORMS, intScanLayout, intScanWgsl } from './scan.js'
 import { selectAnyRank, tileAnyRank } from './where.js'
 import { KX_SORT, sortKernel } from './sort.js'
@@ -244,22 +240,15 @@ let registered = false
 
 /**
  * Registers tfjs-webgpu's kernels (and the fixes) under `kx-webgpu`, once; takes the loaded module's utils.
- * `softwareAdapter`: the device is CPU-backed, where kx's direct conv (small convs), max-pool gradient, column
- * sums and matmul program choice replace tfjs's.
+ * `software`: the loaded software.ts module when the device is CPU-backed, whose direct conv (small convs),
+ * max-pool gradient, column sums and matmul replace tfjs's.
  */
-export function registerKxWebGPUKernels(util: typeof WebGPUUtil, softwareAdapter = false): void {
+export function registerKxWebGPUKernels(util: typeof WebGPUUtil, software?: { readonly installSoftwareKernels: typeof installSoftwareKernels }): void {
   if (registered) return
   registered = true
   const fixed = fixes(util)
-  if (softwareAdapter) {
-    for (const name of ['Conv2D', 'FusedConv2D']) fixed[name] = directConv2D(util, flatProgram, original(name))
-  }
+  software?.installSoftwareKernels(fixed, { util, flatProgram, original })
   const flat = (shape: number[], key: string, code: string): Program => flatProgram(util, shape, key, code)
-  if (softwareAdapter) {
-    registerKernel({ kernelName: KX_MAX_POOL_GRAD, backendName: KX_WEBGPU, kernelFunc: maxPoolGradKernel(flat) as never })
-    fixed['Sum'] = columnSum(flat, original('Sum'), original('Reshape'))
-    for (const name of ['BatchMatMul', '_FusedMatMul']) fixed[name] = directMatMul(flat, tiledMatMul(fixed[name] ?? original(name)), original('Reshape'))
-  }
   for (const name of INT_MOVEMENT_KERNELS) fixed[name] = exactIntMovement(name, fixed[name] ?? original(name), flat)
   const broadcast = { tile: fixed['Tile']!, reshape: original('Reshape') }
   for (const name of INT_ARITHMETIC_KERNELS) fixed[name] = intArithmetic(fixed[name] ?? original(name), flat, broadcast, name)

@@ -9,7 +9,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core'
 import type { KernelFn, Program, RunsPrograms } from './kernels.js'
-import { ACTIVATIONS } from './conv.js'
+import { ACTIVATIONS } from './adapter.js'
 
 /**
  * Output rows, and columns (one vec4), of the block each invocation computes: each B row read serves 8 output
